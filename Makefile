@@ -1,0 +1,110 @@
+# edgeguard: one plain Makefile.  CFLAGS/LDFLAGS are the packager's; the
+# warning set, feature macros and hardening are added with `override`.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DESTDIR ?=
+CC ?= cc
+SAN_CC ?= clang
+PKG_CONFIG ?= pkg-config
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS ?= print_stacktrace=1
+
+PKGS := yajl libseccomp libcap
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+WARNINGS := -Wall -Wextra $(WERROR) -Wformat=2 -Wformat-nonliteral -Wshadow \
+	-Wstrict-prototypes -Wmissing-prototypes -Wmissing-declarations -Wpointer-arith \
+	-Wvla -Wundef -Wwrite-strings -Wcast-align -Wnull-dereference -Wimplicit-fallthrough
+
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARNINGS) $(PKG_CFLAGS) -fstack-protector-strong -fPIE -MMD -MP
+override LDFLAGS += -pie -Wl,-z,relro,-z,now -Wl,--as-needed
+LDLIBS := $(PKG_LIBS)
+
+LIB_SRCS := $(wildcard oci/*.c policy/*.c)
+SHIM_SRCS := $(filter-out shim/main.c,$(wildcard shim/*.c))
+UNIT_SRCS := $(wildcard tests/*_test.c)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+
+# Two build trees: the release one, and one with ASan+UBSan for `make check`.
+B := build
+S := build-san
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+lib_objs = $(patsubst %.c,$(1)/%.o,$(LIB_SRCS))
+shim_objs = $(patsubst %.c,$(1)/%.o,$(SHIM_SRCS))
+
+UNIT_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRCS))
+SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
+
+.PHONY: all check unit unit-san unit-valgrind integration install clean format format-check lint
+all: edgeguard
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(S)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+
+$(B)/libedgeguard.a: $(call lib_objs,$(B))
+	$(AR) rcs $@ $^
+$(B)/libshim.a: $(call shim_objs,$(B))
+	$(AR) rcs $@ $^
+$(S)/libedgeguard.a: $(call lib_objs,$(S))
+	$(AR) rcs $@ $^
+$(S)/libshim.a: $(call shim_objs,$(S))
+	$(AR) rcs $@ $^
+
+edgeguard: $(B)/shim/main.o $(B)/libshim.a $(B)/libedgeguard.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/tests/%: $(B)/tests/%.o $(B)/libshim.a $(B)/libedgeguard.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(S)/tests/%: $(S)/tests/%.o $(S)/libshim.a $(S)/libedgeguard.a
+	$(SAN_CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
+# Every suite prints "N passed, N failed"; tests/run sums them into one line.
+unit: $(UNIT_BINS)
+	@tests/run --suite unit $(UNIT_BINS)
+unit-san: $(SAN_UNIT_BINS)
+	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
+unit-valgrind: $(UNIT_BINS)
+	@tests/run --suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS)
+integration: edgeguard $(HELPER_BINS)
+	@tests/run --suite integration $(wildcard tests/*_test.sh)
+
+check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
+	@tests/run \
+		--suite unit $(UNIT_BINS) \
+		--suite asan+ubsan $(SAN_UNIT_BINS) \
+		--suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS) \
+		--suite integration $(wildcard tests/*_test.sh)
+
+install: edgeguard
+	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
+
+FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] tests/*.[ch] tests/helpers/*.[ch])
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run --Werror $(FORMAT_SRCS)
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -D_GNU_SOURCE oci policy shim tests
+	shellcheck hack/*.sh tests/*.sh tests/run .ci/run
+
+clean:
+	rm -rf $(B) $(S) edgeguard
+
+.SECONDARY:
+-include $(shell find $(B) $(S) -name '*.d' 2>/dev/null)

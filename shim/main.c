@@ -1,0 +1,42 @@
+/* edgeguard: called exactly as runc is, it execs the real runc in place with
+ * the argv, environment, cwd and file descriptors untouched.  Container-
+ * creating verbs are where the policy hooks in; a creating command line that
+ * cannot be read exactly as runc reads it is refused (fail closed). */
+#include <errno.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "report.h"
+#include "runc_path.h"
+
+static const char *own_executable(void)
+{
+        if (access("/proc/self/exe", F_OK) == 0)
+                return "/proc/self/exe";
+        return (const char *)getauxval(AT_EXECFN); /* no /proc: the path we were run by */
+}
+
+int main(int argc, char *argv[])
+{
+        struct eg_error err = {0};
+        struct runc_argv args;
+        const char *runc;
+
+        if (runc_argv_parse(argc, argv, &args, &err) < 0 &&
+            (args.creates_container || runc_argv_mentions_creating_verb(argc, argv))) {
+                eg_error_prefix(&err, "refusing a container-creating command line that cannot be "
+                                      "read exactly as runc reads it");
+                return report_failure(&args, err.msg);
+        }
+
+        runc = runc_path_find(getenv("EDGEGUARD_RUNC"), runc_default_paths, own_executable(),
+                              &err);
+        if (runc == NULL)
+                return report_failure(&args, err.msg);
+
+        execv(runc, argv);
+        eg_error_set_errno(&err, errno, "cannot execute runc at %s", runc);
+        return report_failure(&args, err.msg);
+}

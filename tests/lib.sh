@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# Shared by the tests/*_test.sh suites: assertions that print TAP-like lines
+# and a closing "N passed, N failed", a private scratch directory, and
+# cleanup that runs however the suite ends.
+set -u
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+EG=$TOP/edgeguard
+HELPERS=$TOP/build/helpers
+T=$(mktemp -d /tmp/edgeguard-test.XXXXXX)
+_passed=0 _failed=0
+declare -a _cleanups=()
+
+on_exit() { _cleanups+=("$*"); }
+_run_cleanups() {
+        local i
+        for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" || true; done
+        rm -rf "$T"
+}
+trap _run_cleanups EXIT
+
+ok() { echo "ok - $1"; _passed=$((_passed + 1)); }
+not_ok() { echo "not ok - $1"; shift; [[ $# -gt 0 ]] && printf '#   %s\n' "$@"; _failed=$((_failed + 1)); }
+
+# check NAME CMD...: passes when CMD succeeds.
+check() {
+        local name=$1; shift
+        if "$@"; then ok "$name"; else not_ok "$name" "command failed: $*"; fi
+}
+
+# check_eq NAME ACTUAL EXPECTED
+check_eq() {
+        if [[ "$2" == "$3" ]]; then ok "$1"; else not_ok "$1" "got:      $2" "expected: $3"; fi
+}
+
+# check_contains NAME HAYSTACK NEEDLE
+check_contains() {
+        if [[ "$2" == *"$3"* ]]; then ok "$1"; else not_ok "$1" "\"$3\" not in:" "$2"; fi
+}
+
+# Tests that need root or a kernel feature fail loudly rather than skip.
+require_root() {
+        if [[ $(id -u) -ne 0 ]]; then
+                not_ok "running as root (required by $(basename "$0"))"
+                finish
+        fi
+}
+
+finish() {
+        echo "$_passed passed, $_failed failed"
+        [[ $_failed -eq 0 ]]
+        exit
+}
