@@ -41,7 +41,7 @@ UNIT_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRCS))
 SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
 
-.PHONY: all check unit unit-san unit-valgrind integration install clean format format-check lint
+.PHONY: all demo check unit unit-san unit-valgrind integration install clean format format-check lint
 all: edgeguard
 
 $(B)/%.o: %.c
@@ -70,9 +70,9 @@ $(B)/tests/%: $(B)/tests/%.o $(B)/libshim.a $(B)/libedgeguard.a
 $(S)/tests/%: $(S)/tests/%.o $(S)/libshim.a $(S)/libedgeguard.a
 	$(SAN_CC) $(CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/helpers/%: tests/helpers/%.c
+$(B)/helpers/%: tests/helpers/%.c $(B)/libshim.a $(B)/libedgeguard.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Every suite prints "N passed, N failed"; tests/run sums them into one line.
 unit: $(UNIT_BINS)
@@ -91,6 +91,9 @@ check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
 		--suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS) \
 		--suite integration $(wildcard tests/*_test.sh)
 
+demo: edgeguard
+	hack/demo.sh
+
 install: edgeguard
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
 
@@ -101,7 +104,7 @@ format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -D_GNU_SOURCE oci policy shim tests
-	shellcheck hack/*.sh tests/*.sh tests/run .ci/run
+	shellcheck -x -S warning hack/*.sh tests/*.sh tests/run .ci/run
 
 clean:
 	rm -rf $(B) $(S) edgeguard

@@ -7,7 +7,8 @@ dir=$1; shift
 [[ $# -gt 0 ]] || set -- sh
 busybox=/bin/busybox
 # The rootfs has no libc: only the static build runs in it.
-if ! LC_ALL=C ldd "$busybox" 2>&1 | grep -q 'not a dynamic executable'; then
+linkage=$(LC_ALL=C ldd "$busybox" 2>&1 || true)
+if [[ $linkage != *"not a dynamic executable"* ]]; then
         echo "busybox-bundle.sh: $busybox is not statically linked (install busybox-static)" >&2
         exit 1
 fi

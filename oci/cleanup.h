@@ -23,7 +23,7 @@ static inline void cleanup_closep(int *fd)
         }
 }
 
-#define cleanup_free __attribute__((cleanup(cleanup_freep)))
+#define cleanup_free  __attribute__((cleanup(cleanup_freep)))
 #define cleanup_close __attribute__((cleanup(cleanup_closep)))
 
 static inline void *steal_pointer_impl(void *pp)

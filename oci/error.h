@@ -30,6 +30,7 @@ int eg_error_set_errno(struct eg_error *err, int errnum, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* Prepends "<context>: " to the message; keeps errnum. Returns -1. */
-int eg_error_prefix(struct eg_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int eg_error_prefix(struct eg_error *err, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
 
 #endif

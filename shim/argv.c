@@ -8,7 +8,10 @@
 
 #include "goflag.h"
 
-#define HELP_FLAG {{"help", "h"}, GOFLAG_BOOL, GOFLAG_SLOT_HELP}
+#define HELP_FLAG                                            \
+        {                                                    \
+                {"help", "h"}, GOFLAG_BOOL, GOFLAG_SLOT_HELP \
+        }
 
 static const struct goflag_spec global_flags[] = {
         {{"debug", NULL}, GOFLAG_BOOL, GOFLAG_SLOT_DEBUG},
@@ -255,9 +258,6 @@ static int parse_verb_args(const struct runc_verb *verb, int argc, char *const a
                                     verb->name, npos);
         if (verb->id == ID_FIRST_OF_SEVERAL && npos < 1)
                 return eg_error_set(err, EINVAL, "\"%s\" requires a minimum of 1 argument(s)",
-                                    verb->name);
-        if (verb->creates_container && out->container_id[0] == '\0')
-                return eg_error_set(err, EINVAL, "\"%s\": container id cannot be empty",
                                     verb->name);
         return 0;
 }

@@ -235,7 +235,8 @@ int goflag_parse(const struct goflag_spec *specs, int nspecs, int argc, char *co
                 snprintf(flag, sizeof flag, "%.*s", (int)(len < 100 ? len : 100), name);
                 spec = lookup(specs, nspecs, name, len, &form);
                 if (spec == NULL)
-                        return eg_error_set(err, EINVAL, "flag provided but not defined: -%s", flag);
+                        return eg_error_set(err, EINVAL, "flag provided but not defined: -%s",
+                                            flag);
                 if (spec->kind == GOFLAG_BOOL) {
                         bool on = true;
                         if (value != NULL && !goflag_parse_bool(value, &on))

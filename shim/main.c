@@ -31,8 +31,12 @@ int main(int argc, char *argv[])
                 return report_failure(&args, err.msg);
         }
 
-        runc = runc_path_find(getenv("EDGEGUARD_RUNC"), runc_default_paths, own_executable(),
-                              &err);
+        /* runc's grammar takes "" as an id and fails later; with no name
+         * there is nothing to hold a decision against. */
+        if (args.creates_container && !args.verb_help && args.container_id[0] == '\0')
+                return report_failure(&args, "refusing to create a container with an empty id");
+
+        runc = runc_path_find(getenv("EDGEGUARD_RUNC"), runc_default_paths, own_executable(), &err);
         if (runc == NULL)
                 return report_failure(&args, err.msg);
 

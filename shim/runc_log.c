@@ -23,7 +23,8 @@ static void cleanup_yajl_genp(yajl_gen *g)
 
 static int gen_str(yajl_gen g, const char *s)
 {
-        return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
+        return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0
+                                                                                             : -1;
 }
 
 static int format_json(const char *msg, const char *time, char *out, size_t size,
@@ -36,9 +37,9 @@ static int format_json(const char *msg, const char *time, char *out, size_t size
         if (g == NULL)
                 return eg_error_set(err, ENOMEM, "allocating the JSON generator");
         yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-        if (yajl_gen_map_open(g) != yajl_gen_status_ok || gen_str(g, "level") || gen_str(g, "error") ||
-            gen_str(g, "msg") || gen_str(g, msg) || gen_str(g, "time") || gen_str(g, time) ||
-            yajl_gen_map_close(g) != yajl_gen_status_ok ||
+        if (yajl_gen_map_open(g) != yajl_gen_status_ok || gen_str(g, "level") ||
+            gen_str(g, "error") || gen_str(g, "msg") || gen_str(g, msg) || gen_str(g, "time") ||
+            gen_str(g, time) || yajl_gen_map_close(g) != yajl_gen_status_ok ||
             yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
                 return eg_error_set(err, EINVAL, "generating the runc log line");
         if (len + 2 > size)
@@ -71,7 +72,8 @@ static int format_text(const char *msg, const char *time, char *out, size_t size
                 else if (*p == '\t')
                         esc[k++] = '\\', esc[k++] = 't';
                 else if (*p < 0x20 || *p == 0x7f)
-                        esc[k++] = '\\', esc[k++] = 'x', esc[k++] = hex[*p >> 4], esc[k++] = hex[*p & 15];
+                        esc[k++] = '\\', esc[k++] = 'x', esc[k++] = hex[*p >> 4],
+                        esc[k++] = hex[*p & 15];
                 else
                         esc[k++] = (char)*p;
                 if (o + k + 3 > size)
@@ -93,7 +95,8 @@ int runc_log_format_error(bool json, const char *msg, struct timespec now, char 
 
         rfc3339_format(now, false, time);
         utf8_sanitize(msg, clean, sizeof clean);
-        return json ? format_json(clean, time, out, size, err) : format_text(clean, time, out, size, err);
+        return json ? format_json(clean, time, out, size, err)
+                    : format_text(clean, time, out, size, err);
 }
 
 int runc_log_append_error(const char *path, bool json, const char *msg, struct eg_error *err)
@@ -104,7 +107,8 @@ int runc_log_append_error(const char *path, bool json, const char *msg, struct e
         ssize_t written;
         int len;
         /* O_NONBLOCK: opening a FIFO for writing would otherwise wait for a reader. */
-        cleanup_close int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
+        cleanup_close int fd =
+                open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
 
         if (fd < 0)
                 return eg_error_set_errno(err, errno, "opening runc log %s", path);
@@ -118,6 +122,7 @@ int runc_log_append_error(const char *path, bool json, const char *msg, struct e
                 return -1;
         written = write(fd, line, (size_t)len);
         if (written != len)
-                return eg_error_set_errno(err, written < 0 ? errno : EIO, "writing runc log %s", path);
+                return eg_error_set_errno(err, written < 0 ? errno : EIO, "writing runc log %s",
+                                          path);
         return 0;
 }

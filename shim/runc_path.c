@@ -61,8 +61,8 @@ static const char *check_configured(const char *path, const char *self, struct e
                                           path),
                        NULL;
         if (!S_ISREG(st.st_mode))
-                return eg_error_set(err, EINVAL, "runc at %s (EDGEGUARD_RUNC) is not a regular file",
-                                    path),
+                return eg_error_set(err, EINVAL,
+                                    "runc at %s (EDGEGUARD_RUNC) is not a regular file", path),
                        NULL;
         if (is_self(path, &st, self))
                 return eg_error_set(err, ELOOP,
@@ -73,8 +73,8 @@ static const char *check_configured(const char *path, const char *self, struct e
         return path;
 }
 
-const char *runc_path_find(const char *configured, const char *const candidates[],
-                           const char *self, struct eg_error *err)
+const char *runc_path_find(const char *configured, const char *const candidates[], const char *self,
+                           struct eg_error *err)
 {
         char tried[EG_ERROR_MSG_MAX / 2] = "";
         size_t len = 0;

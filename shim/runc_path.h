@@ -13,7 +13,7 @@ extern const char *const runc_default_paths[]; /* NULL-terminated */
 /* configured: EDGEGUARD_RUNC's value or NULL; self: the path of our own
  * executable (/proc/self/exe).  On success returns the chosen path (one of
  * the arguments' strings). */
-const char *runc_path_find(const char *configured, const char *const candidates[],
-                           const char *self, struct eg_error *err);
+const char *runc_path_find(const char *configured, const char *const candidates[], const char *self,
+                           struct eg_error *err);
 
 #endif

@@ -9,12 +9,12 @@
 
 static int harness_passed, harness_failed, harness_case_failed;
 
-#define CHECK(cond)                                                                          \
-        do {                                                                                 \
-                if (!(cond)) {                                                               \
-                        printf("#   %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond);         \
-                        harness_case_failed = 1;                                             \
-                }                                                                            \
+#define CHECK(cond)                                                                  \
+        do {                                                                         \
+                if (!(cond)) {                                                       \
+                        printf("#   %s:%d: CHECK(%s)\n", __FILE__, __LINE__, #cond); \
+                        harness_case_failed = 1;                                     \
+                }                                                                    \
         } while (0)
 
 static inline int harness_streq(const char *a, const char *b)
@@ -22,14 +22,14 @@ static inline int harness_streq(const char *a, const char *b)
         return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
 }
 
-#define CHECK_STR(a, b)                                                                      \
-        do {                                                                                 \
-                const char *a_ = (a), *b_ = (b);                                             \
-                if (!harness_streq(a_, b_)) {                                                \
-                        printf("#   %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__,       \
-                               __LINE__, #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");        \
-                        harness_case_failed = 1;                                             \
-                }                                                                            \
+#define CHECK_STR(a, b)                                                                          \
+        do {                                                                                     \
+                const char *a_ = (a), *b_ = (b);                                                 \
+                if (!harness_streq(a_, b_)) {                                                    \
+                        printf("#   %s:%d: %s is \"%s\", expected \"%s\"\n", __FILE__, __LINE__, \
+                               #a, a_ ? a_ : "(null)", b_ ? b_ : "(null)");                      \
+                        harness_case_failed = 1;                                                 \
+                }                                                                                \
         } while (0)
 
 #define TEST(name) static void name(void)
@@ -48,12 +48,12 @@ static inline void harness_run(const char *name, void (*fn)(void))
 
 #define RUN(name) harness_run(#name, name)
 
-#define HARNESS_MAIN(...)                                                                    \
-        int main(void)                                                                       \
-        {                                                                                    \
-                __VA_ARGS__;                                                                 \
-                printf("%d passed, %d failed\n", harness_passed, harness_failed);            \
-                return harness_failed != 0;                                                  \
+#define HARNESS_MAIN(...)                                                         \
+        int main(void)                                                            \
+        {                                                                         \
+                __VA_ARGS__;                                                      \
+                printf("%d passed, %d failed\n", harness_passed, harness_failed); \
+                return harness_failed != 0;                                       \
         }
 
 #endif

@@ -4,7 +4,9 @@
 # cleanup that runs however the suite ends.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck disable=SC2034 # used by the suites that source this file
 EG=$TOP/edgeguard
+# shellcheck disable=SC2034
 HELPERS=$TOP/build/helpers
 T=$(mktemp -d /tmp/edgeguard-test.XXXXXX)
 _passed=0 _failed=0

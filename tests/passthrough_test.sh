@@ -138,6 +138,11 @@ check_contains "unreadable create: reason in the log" "$(jq -r .msg "$T/log.json
 EDGEGUARD_RUNC=$FAKE FAKE_RUNC_RECORD=$T/record "$EG" delete --bogus abc </dev/null >/dev/null 2>&1
 check "unreadable delete still reaches runc (it owns the error)" test -s "$T/record"
 
+rm -f "$T/record"
+EDGEGUARD_RUNC=$FAKE FAKE_RUNC_RECORD=$T/record "$EG" create "" </dev/null >/dev/null 2>"$T/err"
+check_eq "create with an empty id: refused" "$?/$(cat "$T/err")" "1/edgeguard: refusing to create a container with an empty id"
+check "create with an empty id: runc never ran" test ! -e "$T/record"
+
 # The --log path is a FIFO: no hang, the error still reaches stderr.
 mkfifo "$T/log.fifo"
 timeout 10 env EDGEGUARD_RUNC=/nonexistent/runc "$EG" --log "$T/log.fifo" --log-format json \

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Differential: for generated create/run command lines, edgeguard's grammar
+# and the real runc must agree on whether the line is accepted and on the
+# bundle it names.  runc shows its choice of bundle in the error it gives for
+# a bundle that does not exist ("chdir /nx-...") or, with none, by looking
+# for config.json in the cwd; any other complaint is a usage error.
+source "$(dirname "$0")/lib.sh"
+
+DUMP=$HELPERS/argv_dump
+mkdir -p "$T/empty"
+tokens=(-b /nx-a --bundle /nx-b --bundle=/nx-c -b=/nx-d -bundle /nx-e id1 id2 -- --no-pivot
+        --pid-file /p --pid-file=/p -d --detach=false --keep --preserve-fds 1_0 --preserve-fds=x
+        --console-socket -no-subreaper --bogus -h "" -)
+
+# A deterministic stream of lines: verb, then 1-5 tokens.
+RANDOM=20261121
+LINES=1000
+agree=0
+declare -a disagreements=()
+for ((n = 0; n < LINES; n++)); do
+        verb=create; ((RANDOM % 2)) && verb=run
+        line=("$verb")
+        for ((k = 0, len = 1 + RANDOM % 5; k < len; k++)); do
+                line+=("${tokens[RANDOM % ${#tokens[@]}]}")
+        done
+        ours=$("$DUMP" --root "$T/state" "${line[@]}")
+        theirs=$(cd "$T/empty" && runc --root "$T/state" "${line[@]}" </dev/null 2>&1 | tr '\n' ' ')
+        if [[ $theirs =~ (create|run)\ failed:\ chdir\ ([^:]*): ]]; then
+                runc_says="bundle ${BASH_REMATCH[2]}"
+        elif [[ $theirs == *"specification file config.json not found"* ]]; then
+                runc_says="bundle -"
+        elif [[ $theirs == *"level=error"* || $theirs == *"Incorrect Usage"* ]]; then
+                runc_says="usage error"
+        else
+                runc_says="help"  # -h / --help: runc prints the command's help, nothing else
+        fi
+        read -r status _ bundle _ <<<"$ours"
+        case $status in
+        ok) we_say="bundle $bundle" ;;
+        help) we_say=help ;;
+        *) we_say="usage error" ;;
+        esac
+        if [[ $we_say == "$runc_says" ]]; then
+                agree=$((agree + 1))
+        else
+                disagreements+=("$(printf '%q ' "${line[@]}")=> runc: $runc_says; edgeguard: $we_say")
+        fi
+done
+if [[ ${#disagreements[@]} -eq 0 ]]; then
+        ok "edgeguard and runc 1.1 agree on all $agree generated command lines"
+else
+        not_ok "edgeguard and runc disagree on ${#disagreements[@]} of $LINES command lines" "${disagreements[@]:0:15}"
+fi
+check_eq "runc created nothing" "$(runc --root "$T/state" list -q 2>/dev/null)" ""
+finish
