@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../oci/path.h"
 #include "goflag.h"
 
 #define HELP_FLAG                                            \
@@ -214,6 +215,16 @@ bool runc_argv_mentions_creating_verb(int argc, char *const argv[])
                         return true;
         }
         return false;
+}
+
+int runc_argv_bundle_abs(const struct runc_argv *a, const char *cwd, char *out, size_t size,
+                         struct eg_error *err)
+{
+        const char *bundle = a->bundle != NULL && a->bundle[0] != '\0' ? a->bundle : ".";
+
+        if (path_join_clean(cwd, bundle, out, size, err) < 0)
+                return eg_error_prefix(err, "bundle");
+        return 0;
 }
 
 bool runc_argv_log_is_json(const struct runc_argv *a)

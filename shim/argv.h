@@ -40,6 +40,13 @@ int runc_argv_parse(int argc, char *const argv[], struct runc_argv *out, struct 
  * test for a command line that could not be parsed. */
 bool runc_argv_mentions_creating_verb(int argc, char *const argv[]);
 
+/* The bundle as an absolute, lexically clean path: --bundle joined to the
+ * cwd runc starts in (the cwd itself when --bundle is absent or empty), for
+ * messages and records.  Reading the bundle goes through the kernel from the
+ * path as given, as runc's chdir does, so that symlinks resolve the same. */
+int runc_argv_bundle_abs(const struct runc_argv *a, const char *cwd, char *out, size_t size,
+                         struct eg_error *err);
+
 /* True when the log format is runc's JSON one (decides the refusal's form). */
 bool runc_argv_log_is_json(const struct runc_argv *a);
 

@@ -345,6 +345,25 @@ TEST(mentions_creating_verb)
         CHECK(!mentions("run delete")); /* argv[0] is only our name */
 }
 
+TEST(bundle_made_absolute)
+{
+        static const char *const cases[][2] = {
+                {"create x", "/run/c/b1"},
+                {"create --bundle | x", "/run/c/b1"},
+                {"create -b ../b2 x", "/run/c/b2"},
+                {"create -b /abs//b3/. x", "/abs/b3"},
+                {"create -b sub/../b4 x", "/run/c/b1/b4"},
+        };
+        for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+                struct eg_error err = {0};
+                struct runc_argv a;
+                char out[64];
+                CHECK(parse(cases[i][0], &a, &err) == 0);
+                CHECK(runc_argv_bundle_abs(&a, "/run/c/b1", out, sizeof out, &err) == 0);
+                CHECK_STR(out, cases[i][1]);
+        }
+}
+
 TEST(reorder_matches_urfave)
 {
         static const struct goflag_spec specs[] = {
@@ -368,4 +387,4 @@ HARNESS_MAIN(RUN(containerd_create); RUN(runtime_args_before_global_flags_last_w
              RUN(verbs_without_container); RUN(help_creates_nothing); RUN(empty_id_is_grammatical);
              RUN(rootless_is_a_value_flag); RUN(malformed); RUN(log_path_survives_a_failed_parse);
              RUN(preserve_fds_numbers_as_go_reads_them); RUN(bools_as_go_reads_them);
-             RUN(mentions_creating_verb); RUN(reorder_matches_urfave))
+             RUN(mentions_creating_verb); RUN(bundle_made_absolute); RUN(reorder_matches_urfave))
