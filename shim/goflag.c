@@ -222,8 +222,10 @@ int goflag_parse(const struct goflag_spec *specs, int nspecs, int argc, char *co
 
                 if (s[0] != '-' || s[1] == '\0')
                         break; /* first positional argument */
-                if (s[1] == '-' && s[2] == '\0')
-                        return i + 1; /* "--" ends the flags */
+                if (s[1] == '-' && s[2] == '\0') {
+                        i++; /* "--" ends the flags; normalization still applies */
+                        break;
+                }
                 name = s + (s[1] == '-' ? 2 : 1);
                 if (name[0] == '\0' || name[0] == '-' || name[0] == '=')
                         return eg_error_set(err, EINVAL, "bad flag syntax: %s", s);

@@ -136,6 +136,7 @@ TEST(two_forms_of_one_flag_is_an_error)
 {
         expect_error("create -b /a --bundle /b x", "create", 1, "two forms of the same flag");
         expect_error("run x --bundle /b -b=/c", "run", 1, "two forms of the same flag");
+        expect_error("create -b /a --bundle /b -- x", "create", 1, "two forms of the same flag");
 }
 
 TEST(flags_after_the_id)

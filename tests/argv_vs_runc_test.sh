@@ -12,16 +12,26 @@ tokens=(-b /nx-a --bundle /nx-b --bundle=/nx-c -b=/nx-d -bundle /nx-e id1 id2 --
         --pid-file /p --pid-file=/p -d --detach=false --keep --preserve-fds 1_0 --preserve-fds=x
         --console-socket -no-subreaper --bogus -h "" -)
 
-# A deterministic stream of lines: verb, then 1-5 tokens.
+# Whole "flag value" units most of the time, so that well-formed lines and
+# their near misses are both common.
+units=("-b /nx-a" "--bundle /nx-b" "--bundle=/nx-c" "-b=/nx-d" id1 id2 -- --no-pivot
+        "--pid-file /p" -d "--preserve-fds 3" "--console-socket /s" -no-subreaper)
+
+# A deterministic stream of lines: verb, then 1-6 units or raw tokens.
 RANDOM=20261121
-LINES=1000
+LINES=1500
 agree=0
 declare -a disagreements=()
 for ((n = 0; n < LINES; n++)); do
         verb=create; ((RANDOM % 2)) && verb=run
         line=("$verb")
-        for ((k = 0, len = 1 + RANDOM % 5; k < len; k++)); do
-                line+=("${tokens[RANDOM % ${#tokens[@]}]}")
+        for ((k = 0, len = 1 + RANDOM % 6; k < len; k++)); do
+                if ((RANDOM % 10 < 7)); then
+                        read -r -a unit <<<"${units[RANDOM % ${#units[@]}]}"
+                        line+=("${unit[@]}")
+                else
+                        line+=("${tokens[RANDOM % ${#tokens[@]}]}")
+                fi
         done
         ours=$("$DUMP" --root "$T/state" "${line[@]}")
         theirs=$(cd "$T/empty" && runc --root "$T/state" "${line[@]}" </dev/null 2>&1 | tr '\n' ' ')
