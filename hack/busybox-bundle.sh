@@ -3,6 +3,7 @@
 # busybox-static for this host, running ARG... (default: sh) without a
 # terminal.  Needs runc (for `runc spec`), jq and busybox-static.
 set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin  # runc lives in /usr/sbin
 dir=$1; shift
 [[ $# -gt 0 ]] || set -- sh
 busybox=/bin/busybox

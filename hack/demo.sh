@@ -4,6 +4,7 @@
 # (runc's JSON log line).  Everything lives in a temporary directory and a
 # private runc --root, removed on exit.
 set -euo pipefail
+export PATH=$PATH:/usr/sbin:/sbin  # runc lives in /usr/sbin
 top=$(cd "$(dirname "$0")/.." && pwd)
 eg=$top/edgeguard
 [[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (runc needs it)" >&2; exit 1; }

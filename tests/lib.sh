@@ -3,6 +3,8 @@
 # and a closing "N passed, N failed", a private scratch directory, and
 # cleanup that runs however the suite ends.
 set -u
+# Debian installs runc in /usr/sbin, which a non-login PATH may lack.
+export PATH=$PATH:/usr/sbin:/sbin
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck disable=SC2034 # used by the suites that source this file
 EG=$TOP/edgeguard
