@@ -36,19 +36,23 @@ static bool same_content(const char *a, const char *b, off_t size)
         return true;
 }
 
-/* A symlink or hard link to us has our inode; a copy has our bytes. */
-static bool is_self(const char *path, const struct stat *st, const char *self)
-{
-        struct stat me;
+/* Our own executable, stat'ed once per lookup; me is NULL when unknown. */
+struct self_id {
+        const char *path;
+        const struct stat *me;
+};
 
-        if (self == NULL || stat(self, &me) < 0)
+/* A symlink or hard link to us has our inode; a copy has our bytes. */
+static bool is_self(const char *path, const struct stat *st, struct self_id self)
+{
+        if (self.me == NULL)
                 return false;
-        if (st->st_dev == me.st_dev && st->st_ino == me.st_ino)
+        if (st->st_dev == self.me->st_dev && st->st_ino == self.me->st_ino)
                 return true;
-        return st->st_size == me.st_size && same_content(path, self, st->st_size);
+        return st->st_size == self.me->st_size && same_content(path, self.path, st->st_size);
 }
 
-static const char *check_configured(const char *path, const char *self, struct eg_error *err)
+static const char *check_configured(const char *path, struct self_id self, struct eg_error *err)
 {
         struct stat st;
 
@@ -77,10 +81,14 @@ const char *runc_path_find(const char *configured, const char *const candidates[
                            struct eg_error *err)
 {
         char tried[EG_ERROR_MSG_MAX / 2] = "";
+        struct stat me;
+        struct self_id self_id = {self, NULL};
         size_t len = 0;
 
+        if (self != NULL && stat(self, &me) == 0)
+                self_id.me = &me;
         if (configured != NULL)
-                return check_configured(configured, self, err);
+                return check_configured(configured, self_id, err);
 
         for (size_t i = 0; candidates[i] != NULL; i++) {
                 struct stat st;
@@ -91,7 +99,7 @@ const char *runc_path_find(const char *configured, const char *const candidates[
                         why = "missing";
                 else if (!S_ISREG(st.st_mode))
                         why = "not a regular file";
-                else if (is_self(candidates[i], &st, self))
+                else if (is_self(candidates[i], &st, self_id))
                         why = "edgeguard itself";
                 else
                         return candidates[i];
