@@ -6,20 +6,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <yajl_gen.h>
 
 #include "../oci/cleanup.h"
 #include "../oci/rfc3339.h"
 #include "../oci/utf8.h"
+#include "../oci/yajl_cleanup.h"
 
 #define LINE_MAX_BYTES 8192
-
-static void cleanup_yajl_genp(yajl_gen *g)
-{
-        if (*g)
-                yajl_gen_free(*g);
-}
-#define cleanup_yajl_gen __attribute__((cleanup(cleanup_yajl_genp)))
 
 static int gen_str(yajl_gen g, const char *s)
 {

@@ -1,0 +1,586 @@
+/* The yajl callback pass behind spec_parse: a stack of open containers,
+ * each knowing which typed slot its values land in. */
+#include "spec.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gofold.h"
+#include "json_prescan.h"
+#include "spec_keyset.h"
+#include "yajl_cleanup.h"
+
+enum node {
+        NODE_SKIP, /* a subtree nothing is read from */
+        NODE_TOP,
+        NODE_PROCESS,
+        NODE_CAPS,
+        NODE_ROOT,
+        NODE_ANNOTATIONS,
+        NODE_LINUX,
+        NODE_SECCOMP,
+        NODE_WINDOWS,
+        NODE_MOUNT,
+        NODE_STRINGS,
+};
+
+enum slot_kind {
+        SLOT_ANY,         /* not read: any value */
+        SLOT_OBJECT,      /* struct field: object or null */
+        SLOT_OBJECT_ITEM, /* element of an array of structs: object */
+        SLOT_STRING,      /* string or null */
+        SLOT_BOOL,        /* true, false or null */
+        SLOT_STRINGS,     /* array of strings, or null */
+        SLOT_STRINGS_ITEM,
+        SLOT_OBJECTS,          /* array of objects, or null */
+        SLOT_ANNOTATION_VALUE, /* map[string]string value: string */
+};
+
+#define NO_FLAG ((size_t)-1)
+
+/* A field of a struct node: where its value goes.  `offset` is into struct
+ * spec, or into the current struct spec_mount for NODE_MOUNT's fields; for
+ * objects it names the has_ flag. */
+struct field {
+        const char *name;
+        enum slot_kind kind;
+        enum node child;
+        size_t offset;
+};
+
+#define SPEC_AT(member)  offsetof(struct spec, member)
+#define MOUNT_AT(member) offsetof(struct spec_mount, member)
+
+static const struct field top_fields[] = {
+        {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
+        {"root", SLOT_OBJECT, NODE_ROOT, SPEC_AT(has_root)},
+        {"annotations", SLOT_OBJECT, NODE_ANNOTATIONS, NO_FLAG},
+        {"linux", SLOT_OBJECT, NODE_LINUX, SPEC_AT(has_linux)},
+        {"windows", SLOT_OBJECT, NODE_WINDOWS, SPEC_AT(has_windows)},
+        {"mounts", SLOT_OBJECTS, NODE_MOUNT, NO_FLAG},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field process_fields[] = {
+        {"args", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(args)},
+        {"env", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(env)},
+        {"cwd", SLOT_STRING, NODE_SKIP, SPEC_AT(cwd)},
+        {"capabilities", SLOT_OBJECT, NODE_CAPS, SPEC_AT(has_capabilities)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field caps_fields[] = {
+        {"bounding", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(caps[SPEC_CAP_BOUNDING])},
+        {"effective", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(caps[SPEC_CAP_EFFECTIVE])},
+        {"inheritable", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(caps[SPEC_CAP_INHERITABLE])},
+        {"permitted", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(caps[SPEC_CAP_PERMITTED])},
+        {"ambient", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(caps[SPEC_CAP_AMBIENT])},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field root_fields[] = {
+        {"path", SLOT_STRING, NODE_SKIP, SPEC_AT(root_path)},
+        {"readonly", SLOT_BOOL, NODE_SKIP, SPEC_AT(root_readonly)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field linux_fields[] = {
+        {"seccomp", SLOT_OBJECT, NODE_SECCOMP, SPEC_AT(has_seccomp)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field seccomp_fields[] = {
+        {"defaultAction", SLOT_STRING, NODE_SKIP, SPEC_AT(seccomp_default_action)},
+        {"architectures", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(seccomp_architectures)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field windows_fields[] = {
+        {"hyperv", SLOT_OBJECT, NODE_SKIP, SPEC_AT(has_hyperv)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field mount_fields[] = {
+        {"destination", SLOT_STRING, NODE_SKIP, MOUNT_AT(destination)},
+        {"source", SLOT_STRING, NODE_SKIP, MOUNT_AT(source)},
+        {"type", SLOT_STRING, NODE_SKIP, MOUNT_AT(type)},
+        {"options", SLOT_STRINGS, NODE_STRINGS, MOUNT_AT(options)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+
+static const struct field *node_fields(enum node n)
+{
+        switch (n) {
+        case NODE_TOP:
+                return top_fields;
+        case NODE_PROCESS:
+                return process_fields;
+        case NODE_CAPS:
+                return caps_fields;
+        case NODE_ROOT:
+                return root_fields;
+        case NODE_LINUX:
+                return linux_fields;
+        case NODE_SECCOMP:
+                return seccomp_fields;
+        case NODE_WINDOWS:
+                return windows_fields;
+        case NODE_MOUNT:
+                return mount_fields;
+        case NODE_SKIP:
+        case NODE_ANNOTATIONS:
+        case NODE_STRINGS:
+                break;
+        }
+        return NULL;
+}
+
+struct slot {
+        enum slot_kind kind;
+        enum node child;
+        size_t offset;
+        bool in_mount;
+};
+
+#define KEY_SHOWN_MAX 48
+
+struct frame {
+        enum node node;
+        bool is_array;
+        uint32_t map_id;
+        size_t index;            /* arrays: the element being read */
+        struct slot slot;        /* maps: the current key's value; arrays: every element */
+        char key[KEY_SHOWN_MAX]; /* maps: the current key, printable, for messages */
+};
+
+struct parser {
+        struct spec *spec;
+        struct eg_error *err;
+        yajl_handle handle;
+        size_t depth;
+        struct frame stack[SPEC_DEPTH_MAX + 1];
+        struct spec_keyset keys;
+        uint32_t next_map_id;
+        bool failed;
+};
+
+static const struct slot top_slot = {SLOT_OBJECT, NODE_TOP, NO_FLAG, false};
+static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, false};
+
+/* ---- messages ---- */
+
+static void path_of(const struct parser *p, char *out, size_t size)
+{
+        size_t o = 0;
+
+        out[0] = '\0';
+        for (size_t i = 0; i < p->depth && o < size; i++) {
+                const struct frame *f = &p->stack[i];
+                int n;
+
+                if (f->is_array)
+                        n = snprintf(out + o, size - o, "[%zu]", f->index);
+                else if (f->key[0])
+                        n = snprintf(out + o, size - o, "%s%s", o ? "." : "", f->key);
+                else
+                        n = 0;
+                if (n < 0)
+                        break;
+                o += (size_t)n;
+        }
+        if (o == 0)
+                snprintf(out, size, "the document");
+}
+
+__attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const char *fmt, ...)
+{
+        char what[512], where[256];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(what, sizeof(what), fmt, ap);
+        va_end(ap);
+        path_of(p, where, sizeof(where));
+        eg_error_set(p->err, 0, "%s: %s (byte %zu)", where, what,
+                     p->handle ? yajl_get_bytes_consumed(p->handle) : 0);
+        p->failed = true;
+        return 0; /* 0 cancels the yajl parse */
+}
+
+/* A key as it may appear in a message: control characters and quotes
+ * replaced, cut short at a character boundary. */
+static void shown_key(const unsigned char *key, size_t len, char *out)
+{
+        size_t o = 0;
+
+        for (size_t i = 0; i < len && o + 4 < KEY_SHOWN_MAX; i++) {
+                unsigned char c = key[i];
+                if ((c & 0xc0) == 0x80 && o == 0)
+                        continue;
+                out[o++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
+        }
+        while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
+                o--; /* a lead byte whose continuation was cut */
+        if (o < len && o + 4 <= KEY_SHOWN_MAX)
+                memcpy(out + o, "...", 3), o += 3;
+        out[o] = '\0';
+}
+
+static const char *kind_expected(enum slot_kind k)
+{
+        switch (k) {
+        case SLOT_OBJECT:
+        case SLOT_OBJECT_ITEM:
+                return "an object";
+        case SLOT_STRING:
+        case SLOT_STRINGS_ITEM:
+        case SLOT_ANNOTATION_VALUE:
+                return "a string";
+        case SLOT_BOOL:
+                return "true or false";
+        case SLOT_STRINGS:
+                return "an array of strings";
+        case SLOT_OBJECTS:
+                return "an array of objects";
+        case SLOT_ANY:
+                break;
+        }
+        return "anything";
+}
+
+static int wrong_type(struct parser *p, const struct slot *s, const char *got)
+{
+        return fail(p, "%s where %s is expected", got, kind_expected(s->kind));
+}
+
+/* ---- the stack ---- */
+
+static const struct slot *current_slot(const struct parser *p)
+{
+        return p->depth == 0 ? &top_slot : &p->stack[p->depth - 1].slot;
+}
+
+static void *slot_target(struct parser *p, const struct slot *s)
+{
+        char *base =
+                s->in_mount ? (char *)&p->spec->mounts[p->spec->n_mounts - 1] : (char *)p->spec;
+        return base + s->offset;
+}
+
+static int push(struct parser *p, enum node node, bool is_array, struct slot slot)
+{
+        struct frame *f;
+
+        if (p->depth >= SPEC_DEPTH_MAX)
+                return fail(p, "nested deeper than %d levels", SPEC_DEPTH_MAX);
+        f = &p->stack[p->depth++];
+        memset(f, 0, sizeof(*f));
+        f->node = node;
+        f->is_array = is_array;
+        f->slot = slot;
+        if (!is_array)
+                f->map_id = ++p->next_map_id;
+        return 1;
+}
+
+/* After a whole value: an array moves to its next element, a map waits
+ * for its next key. */
+static int value_done(struct parser *p)
+{
+        if (p->depth > 0) {
+                struct frame *f = &p->stack[p->depth - 1];
+                if (f->is_array)
+                        f->index++;
+                else
+                        f->slot = any_slot;
+        }
+        return 1;
+}
+
+static int pop(struct parser *p)
+{
+        p->depth--;
+        return value_done(p);
+}
+
+/* ---- storage ---- */
+
+static size_t pow2_ceil(size_t n)
+{
+        size_t c = 1;
+
+        while (c < n)
+                c <<= 1;
+        return c;
+}
+
+/* Room for len + extra elements; capacities are powers of two, so len
+ * alone says when the array is full. */
+static int grow(struct parser *p, void **items, size_t len, size_t elem, size_t extra)
+{
+        size_t need = len + extra;
+        void *n;
+
+        if (*items != NULL && pow2_ceil(need) == pow2_ceil(need - 1))
+                return 1;
+        n = realloc(*items, pow2_ceil(need) * elem);
+        if (n == NULL)
+                return fail(p, "out of memory");
+        *items = n;
+        return 1;
+}
+
+static char *copy_string(struct parser *p, const unsigned char *s, size_t len)
+{
+        char *c;
+
+        if (memchr(s, '\0', len) != NULL) {
+                fail(p, "a string holding NUL (\\u0000)");
+                return NULL;
+        }
+        c = malloc(len + 1);
+        if (c == NULL) {
+                fail(p, "out of memory");
+                return NULL;
+        }
+        memcpy(c, s, len);
+        c[len] = '\0';
+        return c;
+}
+
+static int append_string(struct parser *p, struct spec_strv *v, const unsigned char *s, size_t len)
+{
+        char *c = copy_string(p, s, len);
+
+        if (c == NULL || !grow(p, (void **)&v->items, v->len, sizeof(char *), 2)) {
+                free(c);
+                return 0;
+        }
+        v->items[v->len++] = c;
+        v->items[v->len] = NULL;
+        return 1;
+}
+
+/* ---- yajl callbacks ---- */
+
+static int on_null(void *ctx)
+{
+        struct parser *p = ctx;
+        const struct slot *s = current_slot(p);
+
+        if (p->depth == 0)
+                return fail(p, "null where an object is expected");
+        switch (s->kind) {
+        case SLOT_OBJECT_ITEM:
+        case SLOT_STRINGS_ITEM:
+        case SLOT_ANNOTATION_VALUE:
+                return wrong_type(p, s, "null");
+        default:
+                /* Go leaves the field unset: absent, as here */
+                return value_done(p);
+        }
+}
+
+static int on_boolean(void *ctx, int value)
+{
+        struct parser *p = ctx;
+        const struct slot *s = current_slot(p);
+
+        if (s->kind == SLOT_BOOL)
+                *(bool *)slot_target(p, s) = value != 0;
+        else if (s->kind != SLOT_ANY)
+                return wrong_type(p, s, "a boolean");
+        return value_done(p);
+}
+
+static int on_number(void *ctx, const char *text, size_t len)
+{
+        struct parser *p = ctx;
+        const struct slot *s = current_slot(p);
+
+        (void)text;
+        (void)len;
+        if (s->kind != SLOT_ANY)
+                return wrong_type(p, s, "a number");
+        return value_done(p);
+}
+
+static int on_string(void *ctx, const unsigned char *s, size_t len)
+{
+        struct parser *p = ctx;
+        const struct slot *slot = current_slot(p);
+        struct spec *spec = p->spec;
+        char **target;
+
+        switch (slot->kind) {
+        case SLOT_ANY:
+                break;
+        case SLOT_STRING:
+                target = slot_target(p, slot);
+                free(*target);
+                if ((*target = copy_string(p, s, len)) == NULL)
+                        return 0;
+                break;
+        case SLOT_STRINGS_ITEM:
+                if (!append_string(p, slot_target(p, slot), s, len))
+                        return 0;
+                break;
+        case SLOT_ANNOTATION_VALUE:
+                target = &spec->annotations[spec->n_annotations - 1].value;
+                if ((*target = copy_string(p, s, len)) == NULL)
+                        return 0;
+                break;
+        default:
+                return wrong_type(p, slot, "a string");
+        }
+        return value_done(p);
+}
+
+static int on_start_map(void *ctx)
+{
+        struct parser *p = ctx;
+        const struct slot *s = current_slot(p);
+        struct spec *spec = p->spec;
+
+        switch (s->kind) {
+        case SLOT_ANY:
+                return push(p, NODE_SKIP, false, any_slot);
+        case SLOT_OBJECT:
+                if (s->offset != NO_FLAG)
+                        *(bool *)slot_target(p, s) = true;
+                return push(p, s->child, false, any_slot);
+        case SLOT_OBJECT_ITEM:
+                if (!grow(p, (void **)&spec->mounts, spec->n_mounts, sizeof(*spec->mounts), 1))
+                        return 0;
+                memset(&spec->mounts[spec->n_mounts++], 0, sizeof(*spec->mounts));
+                return push(p, NODE_MOUNT, false, any_slot);
+        default:
+                return wrong_type(p, s, "an object");
+        }
+}
+
+static int on_start_array(void *ctx)
+{
+        struct parser *p = ctx;
+        const struct slot *s = current_slot(p);
+        struct slot item = *s;
+
+        switch (s->kind) {
+        case SLOT_ANY:
+                return push(p, NODE_SKIP, true, any_slot);
+        case SLOT_STRINGS:
+                ((struct spec_strv *)slot_target(p, s))->present = true;
+                item.kind = SLOT_STRINGS_ITEM;
+                return push(p, NODE_STRINGS, true, item);
+        case SLOT_OBJECTS:
+                item.kind = SLOT_OBJECT_ITEM;
+                return push(p, NODE_SKIP, true, item);
+        default:
+                return wrong_type(p, s, "an array");
+        }
+}
+
+static int on_end_container(void *ctx)
+{
+        return pop(ctx);
+}
+
+static int annotation_key(struct parser *p, const unsigned char *key, size_t len)
+{
+        struct spec *spec = p->spec;
+        char *k = copy_string(p, key, len);
+
+        if (k == NULL || !grow(p, (void **)&spec->annotations, spec->n_annotations,
+                               sizeof(*spec->annotations), 1)) {
+                free(k);
+                return 0;
+        }
+        spec->annotations[spec->n_annotations++] = (struct spec_annotation){k, NULL};
+        p->stack[p->depth - 1].slot = (struct slot){SLOT_ANNOTATION_VALUE, NODE_SKIP, 0, false};
+        return 1;
+}
+
+static int on_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+        struct parser *p = ctx;
+        struct frame *f = &p->stack[p->depth - 1];
+        const struct field *fields = node_fields(f->node);
+        int dup;
+
+        shown_key(key, len, f->key);
+        dup = spec_keyset_add(&p->keys, f->map_id, (const char *)key, len);
+        if (dup < 0)
+                return fail(p, "out of memory");
+        if (dup > 0)
+                return fail(p, "duplicate key (Go would keep the last one)");
+        if (f->node == NODE_ANNOTATIONS)
+                return annotation_key(p, key, len);
+        if (fields == NULL)
+                return 1;
+        for (const struct field *fd = fields; fd->name; fd++) {
+                if (strlen(fd->name) == len && memcmp(fd->name, key, len) == 0) {
+                        f->slot = (struct slot){fd->kind, fd->child, fd->offset,
+                                                f->node == NODE_MOUNT};
+                        return 1;
+                }
+        }
+        for (const struct field *fd = fields; fd->name; fd++)
+                if (gofold_equal((const char *)key, len, fd->name))
+                        return fail(p,
+                                    "key that runc (Go's case-insensitive match) reads as "
+                                    "\"%s\"",
+                                    fd->name);
+        return 1;
+}
+
+static const yajl_callbacks callbacks = {
+        .yajl_null = on_null,
+        .yajl_boolean = on_boolean,
+        .yajl_number = on_number,
+        .yajl_string = on_string,
+        .yajl_start_map = on_start_map,
+        .yajl_map_key = on_map_key,
+        .yajl_end_map = on_end_container,
+        .yajl_start_array = on_start_array,
+        .yajl_end_array = on_end_container,
+};
+
+static int syntax_error(struct parser *p, const char *text, size_t len)
+{
+        unsigned char *msg = yajl_get_error(p->handle, 0, (const unsigned char *)text, len);
+        char what[256];
+        size_t n;
+
+        snprintf(what, sizeof(what), "%s", msg ? (const char *)msg : "invalid JSON");
+        if (msg)
+                yajl_free_error(p->handle, msg);
+        n = strlen(what);
+        while (n > 0 && (what[n - 1] == '\n' || what[n - 1] == '.' || what[n - 1] == ' '))
+                what[--n] = '\0';
+        fail(p, "invalid JSON: %s", what);
+        return -1;
+}
+
+int spec_parse(const char *text, size_t len, struct spec *out, struct eg_error *err)
+{
+        struct parser p = {.spec = out, .err = err};
+        cleanup_yajl_handle yajl_handle h = NULL;
+        yajl_status st;
+        int ret = 0;
+
+        memset(out, 0, sizeof(*out));
+        if (len > SPEC_SIZE_MAX)
+                return eg_error_set(err, 0, "%zu bytes, over the %u-byte limit", len,
+                                    SPEC_SIZE_MAX);
+        if (json_prescan(text, len, err) < 0)
+                return -1;
+        h = yajl_alloc(&callbacks, NULL, &p);
+        if (h == NULL)
+                return eg_error_set(err, 0, "out of memory");
+        p.handle = h;
+        st = yajl_parse(h, (const unsigned char *)text, len);
+        if (st == yajl_status_ok)
+                st = yajl_complete_parse(h);
+        if (p.failed)
+                ret = -1;
+        else if (st != yajl_status_ok)
+                ret = syntax_error(&p, text, len);
+        spec_keyset_free(&p.keys);
+        return ret;
+}
