@@ -1,0 +1,307 @@
+#include "exe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+__attribute__((format(printf, 2, 3))) static void reason(struct exe_facts *out, const char *fmt,
+                                                         ...)
+{
+        va_list ap;
+
+        if (out->reason[0])
+                return;
+        va_start(ap, fmt);
+        vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+        va_end(ap);
+}
+
+static const char *file_type_name(mode_t mode)
+{
+        switch (mode & S_IFMT) {
+        case S_IFIFO:
+                return "a FIFO";
+        case S_IFCHR:
+                return "a character device";
+        case S_IFBLK:
+                return "a block device";
+        case S_IFSOCK:
+                return "a socket";
+        case S_IFDIR:
+                return "a directory";
+        case S_IFLNK:
+                return "a symlink";
+        }
+        return "not a regular file";
+}
+
+/* A container path as the process will name it: relative ones are taken
+ * from cwd, by concatenation (the kernel resolves ".." physically). */
+static int in_cwd(const struct exe_query *q, const char *path, char *out, size_t size)
+{
+        const char *cwd = q->cwd && q->cwd[0] ? q->cwd : "/";
+        int n = path[0] == '/' ? snprintf(out, size, "%s", path)
+                               : snprintf(out, size, "%s%s%s", cwd,
+                                          cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
+        return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Go's findExecutable: stat (following symlinks), not a directory, some
+ * execute bit.  Returns an O_PATH fd, or -1 with errno. */
+static int find_executable(const struct exe_query *q, const char *path, struct stat *st)
+{
+        char full[PATH_MAX];
+        struct eg_error err;
+        int fd;
+
+        if (in_cwd(q, path, full, sizeof(full)) < 0)
+                return errno = ENAMETOOLONG, -1;
+        fd = rootfs_open(q->root_fd, full, q->resolver, &err);
+        if (fd < 0)
+                return errno = err.errnum, -1;
+        if (fstat(fd, st) < 0) {
+                close(fd);
+                return -1;
+        }
+        if (S_ISDIR(st->st_mode)) {
+                close(fd);
+                return errno = EISDIR, -1;
+        }
+        if (!(st->st_mode & 0111)) {
+                close(fd);
+                return errno = EACCES, -1;
+        }
+        return fd;
+}
+
+/* exec.LookPath(args[0]) as runc's init calls it, inside the rootfs. */
+static int look_path(const struct exe_query *q, struct exe_facts *out)
+{
+        const char *arg0 = q->arg0, *dirs = q->path_env;
+        struct stat st;
+        int fd;
+
+        if (strchr(arg0, '/')) {
+                snprintf(out->file, sizeof(out->file), "%s", arg0);
+                fd = find_executable(q, arg0, &st);
+                if (fd < 0)
+                        reason(out, "\"%s\": %s in the image", arg0,
+                               errno == EACCES ? "not executable" : strerror(errno));
+                return fd;
+        }
+        if (dirs == NULL || dirs[0] == '\0') {
+                reason(out, "\"%s\" is not a path and process.env sets no PATH to search", arg0);
+                return -1;
+        }
+        for (const char *d = dirs;; d++) {
+                size_t len = strcspn(d, ":");
+                char cand[PATH_MAX];
+                int n = len == 0 ? snprintf(cand, sizeof(cand), "%s", arg0)
+                                 : snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, d, arg0);
+
+                if (n > 0 && (size_t)n < sizeof(cand)) {
+                        fd = find_executable(q, cand, &st);
+                        if (fd >= 0) {
+                                snprintf(out->file, sizeof(out->file), "%s", cand);
+                                out->relative_path_hit = cand[0] != '/';
+                                return fd;
+                        }
+                }
+                d += len;
+                if (*d == '\0')
+                        break;
+        }
+        reason(out, "\"%s\" is not in the image's $PATH (%s)", arg0, dirs);
+        return -1;
+}
+
+/* The rootfs-relative path an fd ended up at, through /proc/self/fd. */
+static void resolved_path(int root_fd, int fd, char *out, size_t size)
+{
+        char link[64], root[PATH_MAX], file[PATH_MAX];
+        ssize_t rn, fn;
+        size_t rlen;
+
+        out[0] = '\0';
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", root_fd);
+        rn = readlink(link, root, sizeof(root) - 1);
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        fn = readlink(link, file, sizeof(file) - 1);
+        if (rn <= 0 || fn <= 0)
+                return;
+        root[rn] = file[fn] = '\0';
+        rlen = strcmp(root, "/") == 0 ? 0 : (size_t)rn;
+        if (strncmp(file, root, rlen) == 0 && file[rlen] == '/')
+                snprintf(out, size, "%s", file + rlen);
+}
+
+/* The interpreter of a #! line, as fs/binfmt_script.c reads it from the
+ * first EXE_HEAD_MAX bytes.  Returns -1 when the kernel would refuse. */
+static int shebang_interpreter(const unsigned char *head, size_t len, char *out, size_t size)
+{
+        char line[EXE_HEAD_MAX + 1] = {0};
+        char *p, *end;
+
+        memcpy(line, head, len < EXE_HEAD_MAX ? len : EXE_HEAD_MAX);
+        end = memchr(line, '\n', EXE_HEAD_MAX);
+        if (end == NULL)
+                end = line + EXE_HEAD_MAX; /* no newline: a terminator must follow the name */
+        *end = '\0';
+        for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+                ;
+        size_t n = strcspn(p, " \t");
+        if (n == 0 || p + n >= line + EXE_HEAD_MAX || n >= size)
+                return -1;
+        memcpy(out, p, n);
+        out[n] = '\0';
+        return 0;
+}
+
+static void identify_elf(const struct exe_query *q, int fd, off_t size, struct exe_facts *out)
+{
+        struct eg_error err;
+        struct stat st;
+
+        out->kind = EXE_ELF;
+        elf_identify(fd, size, out->head, out->head_len, &out->elf);
+        out->platform = out->elf.platform;
+        if (out->elf.problem[0])
+                reason(out, "%s: %s", out->file, out->elf.problem);
+        if (out->elf.interp[0] == '\0')
+                return;
+        int ifd = rootfs_open(q->root_fd, out->elf.interp, q->resolver, &err);
+        out->interp_found = ifd >= 0 && fstat(ifd, &st) == 0 && S_ISREG(st.st_mode);
+        if (ifd >= 0)
+                close(ifd);
+        if (!out->interp_found)
+                reason(out, "%s: its ELF interpreter %s is not in the image", out->file,
+                       out->elf.interp);
+}
+
+/* Identifies the file behind path_fd; on a #! script, returns the O_PATH fd
+ * of its interpreter to go on with (or -1: done). */
+static int identify_one(const struct exe_query *q, int path_fd, struct exe_facts *out)
+{
+        struct eg_error err;
+        struct stat st;
+        cleanup_close int fd = -1;
+        ssize_t n;
+
+        if (fstat(path_fd, &st) < 0) {
+                reason(out, "%s: %s", out->file, strerror(errno));
+                return -1;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                reason(out, "%s is %s", out->file, file_type_name(st.st_mode));
+                return -1;
+        }
+        fd = rootfs_reopen_regular(path_fd, &err);
+        if (fd < 0) {
+                reason(out, "%s: %s", out->file, err.msg);
+                return -1;
+        }
+        do
+                n = pread(fd, out->head, sizeof(out->head), 0);
+        while (n < 0 && errno == EINTR);
+        if (n < 0) {
+                reason(out, "%s: reading: %s", out->file, strerror(errno));
+                return -1;
+        }
+        out->head_len = (size_t)n;
+        resolved_path(q->root_fd, path_fd, out->resolved, sizeof(out->resolved));
+        if (n == 0) {
+                reason(out, "%s is empty", out->file);
+                return -1;
+        }
+        if (elf_is(out->head, out->head_len)) {
+                identify_elf(q, fd, st.st_size, out);
+                return -1;
+        }
+        if (pe_is(out->head, out->head_len)) {
+                out->kind = EXE_PE;
+                pe_identify(fd, st.st_size, out->head, out->head_len, &out->pe);
+                out->platform = out->pe.platform;
+                if (out->pe.problem[0])
+                        reason(out, "%s: %s", out->file, out->pe.problem);
+                return -1;
+        }
+        if (out->head_len >= 2 && out->head[0] == '#' && out->head[1] == '!')
+                return -2;
+        reason(out,
+               "%s is not ELF, PE or a #! script (the kernel runs it only if binfmt_misc "
+               "knows its format)",
+               out->file);
+        return -1;
+}
+
+static int follow_script(const struct exe_query *q, struct exe_facts *out)
+{
+        char interp[PATH_MAX], full[PATH_MAX];
+        struct eg_error err;
+        int fd;
+
+        if (out->n_scripts == EXE_INTERPRETERS_MAX) {
+                reason(out,
+                       "#! scripts nested deeper than %d levels at %s (the kernel fails with "
+                       "ELOOP)",
+                       EXE_INTERPRETERS_MAX, out->file);
+                return -1;
+        }
+        snprintf(out->scripts[out->n_scripts++], PATH_MAX, "%s", out->file);
+        if (shebang_interpreter(out->head, out->head_len, interp, sizeof(interp)) < 0) {
+                reason(out, "%s: a #! line without an interpreter the kernel accepts", out->file);
+                return -1;
+        }
+        if (in_cwd(q, interp, full, sizeof(full)) < 0) {
+                reason(out, "%s: #! interpreter path too long", out->file);
+                return -1;
+        }
+        memset(out->head, 0, sizeof(out->head));
+        out->head_len = 0;
+        out->resolved[0] = '\0';
+        fd = rootfs_open(q->root_fd, full, q->resolver, &err);
+        if (fd < 0) {
+                reason(out, "%s is a #! script whose interpreter %s is not in the image (%s)",
+                       out->file, interp, strerror(err.errnum));
+                snprintf(out->file, sizeof(out->file), "%s", interp);
+                return -1;
+        }
+        snprintf(out->file, sizeof(out->file), "%s", interp);
+        return fd;
+}
+
+void exe_identify(const struct exe_query *q, struct exe_facts *out)
+{
+        int fd;
+
+        memset(out, 0, sizeof(*out));
+        if (q->arg0 == NULL || q->arg0[0] == '\0') {
+                reason(out, "process.args is empty: nothing to run");
+                return;
+        }
+        fd = look_path(q, out);
+        while (fd >= 0) {
+                int next = identify_one(q, fd, out);
+                close(fd);
+                fd = next == -2 ? follow_script(q, out) : -1;
+        }
+}
+
+const char *exe_kind_name(enum exe_kind kind)
+{
+        switch (kind) {
+        case EXE_ELF:
+                return "ELF";
+        case EXE_PE:
+                return "PE";
+        case EXE_UNIDENTIFIED:
+                break;
+        }
+        return "unidentified";
+}

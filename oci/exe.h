@@ -1,0 +1,57 @@
+/* What will actually execute: process.args[0] found in the rootfs the way
+ * runc's init finds it (Go's exec.LookPath with the spec's PATH and cwd),
+ * followed through #! interpreters as the kernel does, and identified from
+ * its header.  This is the ground truth; image metadata can lie. */
+#ifndef EDGEGUARD_EXE_H
+#define EDGEGUARD_EXE_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "elf.h"
+#include "error.h"
+#include "pe.h"
+#include "platform.h"
+#include "rootfs.h"
+
+#define EXE_HEAD_MAX         256 /* BINPRM_BUF_SIZE: all the kernel and binfmt_misc look at */
+#define EXE_INTERPRETERS_MAX 5   /* exec_binprm() fails with ELOOP past this many rewrites */
+
+enum exe_kind {
+        EXE_UNIDENTIFIED, /* not found, not a regular file, unknown format: see reason */
+        EXE_ELF,
+        EXE_PE,
+};
+
+struct exe_query {
+        int root_fd;          /* the rootfs directory */
+        const char *arg0;     /* process.args[0] */
+        const char *path_env; /* PATH from process.env; NULL when unset */
+        const char *cwd;      /* process.cwd; NULL means "/" */
+        enum rootfs_resolver resolver;
+};
+
+struct exe_facts {
+        enum exe_kind kind;
+        struct platform platform; /* arch empty when not known */
+        char reason[320];         /* why unidentified, or what would stop it from running */
+        char file[PATH_MAX];      /* container path of the binary the kernel loads */
+        char resolved[PATH_MAX];  /* the same after symlinks, "" when unknown */
+        size_t n_scripts;         /* #! scripts on the way to file, args[0]'s first */
+        char scripts[EXE_INTERPRETERS_MAX][PATH_MAX];
+        bool relative_path_hit; /* found through a relative $PATH entry (Go's ErrDot) */
+        struct elf_info elf;
+        struct pe_info pe;
+        bool interp_found;                /* ELF: PT_INTERP names a regular file in the rootfs */
+        unsigned char head[EXE_HEAD_MAX]; /* the first bytes of file, for binfmt_misc */
+        size_t head_len;
+};
+
+/* Fills out.  Cannot fail: everything the rootfs can do wrong (a missing
+ * file, a FIFO, a loop, a bogus header) is a fact, told in out->reason. */
+void exe_identify(const struct exe_query *q, struct exe_facts *out);
+
+const char *exe_kind_name(enum exe_kind kind);
+
+#endif
