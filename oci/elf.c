@@ -355,6 +355,7 @@ static void set_platform(struct elf_info *info)
 
         if (os == NULL)
                 problem(info, "ELF OS ABI %u", info->osabi);
+        snprintf(p->os, sizeof(p->os), "%s", os ? os : "");
         if (arch == NULL) {
                 problem(info, "ELF machine %u (%d-bit, %s-endian)", info->machine, info->bits,
                         info->big_endian ? "big" : "little");
@@ -369,7 +370,6 @@ static void set_platform(struct elf_info *info)
         } else if (strcmp(arch, "amd64") == 0 && info->goamd64[0]) {
                 variant = info->goamd64;
         }
-        snprintf(p->os, sizeof(p->os), "%s", os ? os : "");
         snprintf(p->arch, sizeof(p->arch), "%s", arch);
         snprintf(p->variant, sizeof(p->variant), "%s", variant);
         platform_normalize(p);
