@@ -1,0 +1,252 @@
+#include "host.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/personality.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "scmp_arch.h"
+#include "str.h"
+
+#define CPUINFO_READ_MAX 65536 /* the first CPU's block is all we need */
+
+void host_sources_default(struct host_sources *src)
+{
+        *src = (struct host_sources){
+                .proc = "/proc",
+                .sys = "/sys",
+                .probe_aarch32 = host_probe_aarch32_personality,
+        };
+}
+
+int host_probe_aarch32_personality(void)
+{
+        int old = personality(0xffffffff), ok;
+
+        if (old < 0)
+                return -1;
+        ok = personality(PER_LINUX32) >= 0;
+        personality((unsigned long)old);
+        return ok;
+}
+
+/* Reads a small text file under root (a pseudo-file: size unknown in advance). */
+static ssize_t read_text(const char *root, const char *rel, char *buf, size_t size)
+{
+        char path[512];
+        cleanup_close int fd = -1;
+        size_t len = 0;
+
+        snprintf(path, sizeof(path), "%s/%s", root, rel);
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return -1;
+        while (len + 1 < size) {
+                ssize_t n = read(fd, buf + len, size - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        break;
+                len += (size_t)n;
+        }
+        buf[len] = '\0';
+        return (ssize_t)len;
+}
+
+/* The value of the first "key : value" line whose key matches, any case. */
+static bool cpuinfo_field(const char *text, const char *key, char *out, size_t size)
+{
+        size_t klen = strlen(key);
+
+        for (const char *line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n')) {
+                const char *colon = strchr(line, ':'), *end = line + strcspn(line, "\n");
+                size_t n;
+
+                if (colon == NULL || colon > end)
+                        continue;
+                n = (size_t)(colon - line);
+                while (n > 0 && isspace((unsigned char)line[n - 1]))
+                        n--;
+                if (n != klen || strncasecmp(line, key, klen) != 0)
+                        continue;
+                for (colon++; colon < end && isspace((unsigned char)*colon); colon++)
+                        ;
+                n = (size_t)(end - colon);
+                while (n > 0 && isspace((unsigned char)colon[n - 1]))
+                        n--;
+                if (n >= size)
+                        n = size - 1;
+                memcpy(out, colon, n);
+                out[n] = '\0';
+                return true;
+        }
+        return false;
+}
+
+/* containerd's reading of /proc/cpuinfo on ARM, Raspberry Pi quirk included:
+ * the Pi Zero and 1 say "CPU architecture: 7" but are ARMv6. */
+static void arm_variant_from_cpuinfo(const char *cpuinfo, const char *model, char *variant)
+{
+        static const struct {
+                const char *arch, *variant;
+        } names[] = {{"8", "v8"}, {"7", "v7"}, {"6", "v6"}, {"6tej", "v6"}, {"5", "v5"},
+                     {"5t", "v5"}, {"5te", "v5"}, {"5tej", "v5"}};
+        char arch[32];
+
+        if (!cpuinfo_field(cpuinfo, "CPU architecture", arch, sizeof(arch)))
+                return;
+        if (strcmp(arch, "7") == 0 && strncasecmp(model, "armv6", 5) == 0) {
+                strcpy(variant, "v6");
+                return;
+        }
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                if (strcasecmp(arch, names[i].arch) == 0) {
+                        strcpy(variant, names[i].variant);
+                        return;
+                }
+}
+
+static bool has_flags(const char *flags, const char *const *want)
+{
+        for (; *want; want++) {
+                size_t n = strlen(*want);
+                const char *p = flags;
+                bool found = false;
+                while ((p = strstr(p, *want)) != NULL) {
+                        if ((p == flags || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0')) {
+                                found = true;
+                                break;
+                        }
+                        p += n;
+                }
+                if (!found)
+                        return false;
+        }
+        return true;
+}
+
+/* The x86-64 micro-architecture level (psABI v2..v4) the CPU flags allow:
+ * a GOAMD64=v3 binary on a v2 CPU dies with SIGILL. */
+static void amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
+{
+        static const char *const v2[] = {"cx16", "lahf_lm", "popcnt", "sse4_1", "sse4_2", "ssse3", NULL};
+        static const char *const v3[] = {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave", NULL};
+        static const char *const v4[] = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", NULL};
+        char flags[4096];
+
+        if (!cpuinfo_field(cpuinfo, "flags", flags, sizeof(flags)))
+                return;
+        if (!has_flags(flags, v2))
+                strcpy(variant, "v1");
+        else if (!has_flags(flags, v3))
+                strcpy(variant, "v2");
+        else if (!has_flags(flags, v4))
+                strcpy(variant, "v3");
+        else
+                strcpy(variant, "v4");
+}
+
+static void detect_aarch32(const struct host_sources *src, struct host_facts *out)
+{
+        struct platform self;
+        char cpus[256];
+
+        if (strcmp(out->platform.arch, "arm64") != 0) {
+                out->aarch32 = HOST_AARCH32_NOT_ARM64;
+                return;
+        }
+        if (scmp_arch_platform(out->scmp_native, &self) == 0 && strcmp(self.arch, "arm") == 0) {
+                out->aarch32 = HOST_AARCH32_YES;
+                out->aarch32_source = "edgeguard itself runs as 32-bit ARM";
+                return;
+        }
+        /* present only on asymmetric systems (5.13+): the CPUs that can */
+        if (read_text(src->sys, "devices/system/cpu/aarch32_el0", cpus, sizeof(cpus)) > 0 &&
+            isdigit((unsigned char)cpus[0])) {
+                out->aarch32 = HOST_AARCH32_YES;
+                out->aarch32_source = "sysfs aarch32_el0";
+                return;
+        }
+        int probed = src->probe_aarch32 ? src->probe_aarch32() : -1;
+        out->aarch32 = probed == 1 ? HOST_AARCH32_YES : probed == 0 ? HOST_AARCH32_NO
+                                                                    : HOST_AARCH32_UNKNOWN;
+        out->aarch32_source = probed >= 0 ? "personality(PER_LINUX32)" : "not probed";
+}
+
+int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err)
+{
+        struct utsname u;
+        char cpuinfo[CPUINFO_READ_MAX], binfmt_dir[512];
+        const char *sysname = src->sysname, *machine = src->machine;
+
+        memset(out, 0, sizeof(*out));
+        if ((sysname == NULL || machine == NULL) && uname(&u) < 0)
+                return eg_error_set_errno(err, errno, "uname");
+        if (sysname == NULL)
+                sysname = u.sysname;
+        if (machine == NULL)
+                machine = u.machine;
+        str_copy(out->machine, sizeof(out->machine), machine);
+        if (platform_set(&out->platform, sysname, machine, NULL, err) < 0)
+                return eg_error_prefix(err, "host");
+
+        if (read_text(src->proc, "cpuinfo", cpuinfo, sizeof(cpuinfo)) < 0)
+                cpuinfo[0] = '\0';
+        cpuinfo_field(cpuinfo, "model name", out->cpu_model, sizeof(out->cpu_model));
+        if (strcmp(out->platform.arch, "arm") == 0)
+                arm_variant_from_cpuinfo(cpuinfo, out->cpu_model, out->platform.variant);
+        else if (strcmp(out->platform.arch, "amd64") == 0)
+                amd64_level_from_cpuinfo(cpuinfo, out->platform.variant);
+        platform_normalize(&out->platform);
+
+        out->scmp_native = scmp_arch_native_token();
+        detect_aarch32(src, out);
+
+        snprintf(binfmt_dir, sizeof(binfmt_dir), "%s/sys/fs/binfmt_misc", src->proc);
+        return binfmt_read(binfmt_dir, strcmp(src->proc, "/proc") == 0, &out->binfmt, err);
+}
+
+int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err)
+{
+        memset(out, 0, sizeof(*out));
+        if (platform_parse(platform, &out->platform, err) < 0)
+                return eg_error_prefix(err, "simulated host");
+        if (out->platform.os[0] == '\0')
+                strcpy(out->platform.os, "linux");
+        str_copy(out->machine, sizeof(out->machine), out->platform.arch);
+        out->simulated = true;
+        out->scmp_native = scmp_arch_of_platform(&out->platform);
+        out->aarch32 = strcmp(out->platform.arch, "arm64") == 0 ? HOST_AARCH32_UNKNOWN
+                                                                  : HOST_AARCH32_NOT_ARM64;
+        out->aarch32_source = "simulated host";
+        snprintf(out->binfmt.note, sizeof(out->binfmt.note), "simulated host: no binfmt_misc");
+        return 0;
+}
+
+enum platform_support host_runs(const struct host_facts *host, const struct platform *want)
+{
+        bool aarch32 = host->aarch32 == HOST_AARCH32_YES || host->aarch32 == HOST_AARCH32_UNKNOWN;
+
+        return platform_host_runs(&host->platform, aarch32, want);
+}
+
+const char *host_aarch32_name(enum host_aarch32 a)
+{
+        switch (a) {
+        case HOST_AARCH32_YES:
+                return "yes";
+        case HOST_AARCH32_NO:
+                return "no";
+        case HOST_AARCH32_UNKNOWN:
+                return "unknown";
+        case HOST_AARCH32_NOT_ARM64:
+                break;
+        }
+        return "n/a";
+}

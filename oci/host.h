@@ -1,0 +1,62 @@
+/* What this host runs: its OS, architecture and variant, whether an arm64
+ * CPU and kernel run 32-bit ARM code, and which foreign formats
+ * binfmt_misc would hand to an emulator.  Every source can be redirected
+ * (a fake /proc and /sys, a given uname, a given probe) for tests, and the
+ * whole answer replaced by a simulated platform. */
+#ifndef EDGEGUARD_HOST_H
+#define EDGEGUARD_HOST_H
+
+#include <stdint.h>
+
+#include "binfmt.h"
+#include "error.h"
+#include "platform.h"
+
+enum host_aarch32 {
+        HOST_AARCH32_NOT_ARM64, /* the question does not arise */
+        HOST_AARCH32_YES,
+        HOST_AARCH32_NO,
+        HOST_AARCH32_UNKNOWN, /* not probed (simulated host, fake tree without a probe) */
+};
+
+struct host_sources {
+        const char *proc;    /* "/proc" unless testing */
+        const char *sys;     /* "/sys" unless testing */
+        const char *sysname; /* uname -s; NULL: ask uname(2) */
+        const char *machine; /* uname -m; NULL: ask uname(2) */
+        /* 1 when the kernel runs AArch32 tasks, 0 when not, -1 unknown; NULL: not probed */
+        int (*probe_aarch32)(void);
+};
+
+struct host_facts {
+        struct platform platform; /* the kernel's: linux/arm64, linux/arm/v6, linux/amd64/v3 */
+        char machine[65];         /* uname -m as read */
+        char cpu_model[128];      /* /proc/cpuinfo "model name", if any */
+        enum host_aarch32 aarch32;
+        const char *aarch32_source; /* how aarch32 was decided */
+        uint32_t scmp_native;       /* libseccomp's native arch: edgeguard's own build */
+        struct binfmt_table binfmt;
+        bool simulated;
+};
+
+/* The real sources: /proc, /sys, uname(2), the personality probe. */
+void host_sources_default(struct host_sources *src);
+
+int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err);
+
+/* A host that is only a platform "OS/ARCH[/VARIANT]" (the check command's
+ * --host): no binfmt_misc, AArch32 unknown. */
+int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err);
+
+/* Whether the host runs code for `want`, natively or compatibly; an arm64
+ * host whose AArch32 support is unknown is taken to run it, as containerd
+ * assumes (the caller can see host->aarch32 and say so). */
+enum platform_support host_runs(const struct host_facts *host, const struct platform *want);
+
+/* personality(PER_LINUX32) succeeds on arm64 only when some CPU runs 32-bit
+ * EL0 code; the previous personality is restored at once. */
+int host_probe_aarch32_personality(void);
+
+const char *host_aarch32_name(enum host_aarch32 a);
+
+#endif

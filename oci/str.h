@@ -1,0 +1,22 @@
+/* Bounded string copies for fixed-size fields filled from hostile input. */
+#ifndef EDGEGUARD_STR_H
+#define EDGEGUARD_STR_H
+
+#include <stdbool.h>
+#include <string.h>
+
+/* Copies src into dst (size bytes, always terminated), cutting it short
+ * when needed.  Returns false when it had to cut. */
+static inline bool str_copy(char *dst, size_t size, const char *src)
+{
+        size_t n = strnlen(src, size);
+        bool fits = n < size;
+
+        if (!fits)
+                n = size - 1;
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+        return fits;
+}
+
+#endif
