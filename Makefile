@@ -74,17 +74,24 @@ $(B)/helpers/%: tests/helpers/%.c $(B)/libshim.a $(B)/libedgeguard.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Real executables for eight architectures from Debian's archive, for the
+# identification tests; fetched once into the build tree.
+FOREIGN := $(B)/foreign/.complete
+$(FOREIGN): hack/fetch-foreign-binaries.sh
+	hack/fetch-foreign-binaries.sh $(B)/foreign
+	@touch $@
+
 # Every suite prints "N passed, N failed"; tests/run sums them into one line.
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(FOREIGN)
 	@tests/run --suite unit $(UNIT_BINS)
-unit-san: $(SAN_UNIT_BINS)
+unit-san: $(SAN_UNIT_BINS) $(FOREIGN)
 	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
-unit-valgrind: $(UNIT_BINS)
+unit-valgrind: $(UNIT_BINS) $(FOREIGN)
 	@tests/run --suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS)
 integration: edgeguard $(HELPER_BINS)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
-check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS)
+check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FOREIGN)
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \

@@ -64,8 +64,10 @@ int binfmt_parse_entry(const char *name, const char *text, struct binfmt_entry *
                 } else if (strncmp(line, "offset ", 7) == 0)
                         out->offset = (unsigned)strtoul(line + 7, NULL, 10);
                 else if (strncmp(line, "magic ", 6) == 0) {
-                        if (hex_bytes(line + 6, out->magic, sizeof(out->magic), &out->magic_len) < 0)
-                                return eg_error_set(err, 0, "binfmt_misc entry %s: bad magic", name);
+                        if (hex_bytes(line + 6, out->magic, sizeof(out->magic), &out->magic_len) <
+                            0)
+                                return eg_error_set(err, 0, "binfmt_misc entry %s: bad magic",
+                                                    name);
                 } else if (strncmp(line, "mask ", 5) == 0) {
                         if (hex_bytes(line + 5, out->mask, sizeof(out->mask), &mask_len) < 0)
                                 return eg_error_set(err, 0, "binfmt_misc entry %s: bad mask", name);
@@ -76,7 +78,8 @@ int binfmt_parse_entry(const char *name, const char *text, struct binfmt_entry *
                 }
         }
         if (!out->by_extension && out->magic_len == 0)
-                return eg_error_set(err, 0, "binfmt_misc entry %s: neither magic nor extension", name);
+                return eg_error_set(err, 0, "binfmt_misc entry %s: neither magic nor extension",
+                                    name);
         if (has_mask && mask_len != out->magic_len)
                 return eg_error_set(err, 0, "binfmt_misc entry %s: mask and magic differ in length",
                                     name);
@@ -113,7 +116,8 @@ static bool is_unmounted_automount(const char *dir)
 
 static int by_name(const void *a, const void *b)
 {
-        return strcmp(((const struct binfmt_entry *)a)->name, ((const struct binfmt_entry *)b)->name);
+        return strcmp(((const struct binfmt_entry *)a)->name,
+                      ((const struct binfmt_entry *)b)->name);
 }
 
 int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *out,
@@ -154,8 +158,8 @@ int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *ou
                     strcmp(de->d_name, "register") == 0)
                         continue;
                 if (out->n == BINFMT_ENTRIES_MAX) {
-                        snprintf(out->note, sizeof(out->note), "more than %d entries: the rest ignored",
-                                 BINFMT_ENTRIES_MAX);
+                        snprintf(out->note, sizeof(out->note),
+                                 "more than %d entries: the rest ignored", BINFMT_ENTRIES_MAX);
                         break;
                 }
                 if (read_small(dirfd(d), de->d_name, text, sizeof(text)) < 0 ||
@@ -179,8 +183,7 @@ static bool magic_matches(const struct binfmt_entry *e, const unsigned char *hea
 }
 
 const struct binfmt_entry *binfmt_match(const struct binfmt_table *t,
-                                        const unsigned char head[BINFMT_BUF_SIZE],
-                                        const char *path)
+                                        const unsigned char head[BINFMT_BUF_SIZE], const char *path)
 {
         const char *dot = path ? strrchr(path, '.') : NULL;
 

@@ -28,8 +28,8 @@ struct binfmt_entry {
 };
 
 struct binfmt_table {
-        bool mounted;  /* binfmt_misc is mounted where we looked */
-        bool enabled;  /* its status file says enabled */
+        bool mounted; /* binfmt_misc is mounted where we looked */
+        bool enabled; /* its status file says enabled */
         size_t n;
         struct binfmt_entry entries[BINFMT_ENTRIES_MAX];
         char note[160]; /* why the table is empty or partial */

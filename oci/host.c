@@ -64,7 +64,8 @@ static bool cpuinfo_field(const char *text, const char *key, char *out, size_t s
 {
         size_t klen = strlen(key);
 
-        for (const char *line = text; *line; line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n')) {
+        for (const char *line = text; *line;
+             line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n')) {
                 const char *colon = strchr(line, ':'), *end = line + strcspn(line, "\n");
                 size_t n;
 
@@ -95,8 +96,8 @@ static void arm_variant_from_cpuinfo(const char *cpuinfo, const char *model, cha
 {
         static const struct {
                 const char *arch, *variant;
-        } names[] = {{"8", "v8"}, {"7", "v7"}, {"6", "v6"}, {"6tej", "v6"}, {"5", "v5"},
-                     {"5t", "v5"}, {"5te", "v5"}, {"5tej", "v5"}};
+        } names[] = {{"8", "v8"}, {"7", "v7"},  {"6", "v6"},   {"6tej", "v6"},
+                     {"5", "v5"}, {"5t", "v5"}, {"5te", "v5"}, {"5tej", "v5"}};
         char arch[32];
 
         if (!cpuinfo_field(cpuinfo, "CPU architecture", arch, sizeof(arch)))
@@ -135,9 +136,12 @@ static bool has_flags(const char *flags, const char *const *want)
  * a GOAMD64=v3 binary on a v2 CPU dies with SIGILL. */
 static void amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
 {
-        static const char *const v2[] = {"cx16", "lahf_lm", "popcnt", "sse4_1", "sse4_2", "ssse3", NULL};
-        static const char *const v3[] = {"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave", NULL};
-        static const char *const v4[] = {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl", NULL};
+        static const char *const v2[] = {"cx16",   "lahf_lm", "popcnt", "sse4_1",
+                                         "sse4_2", "ssse3",   NULL};
+        static const char *const v3[] = {"avx", "avx2", "bmi1",  "bmi2",  "f16c",
+                                         "fma", "abm",  "movbe", "xsave", NULL};
+        static const char *const v4[] = {"avx512f",  "avx512bw", "avx512cd",
+                                         "avx512dq", "avx512vl", NULL};
         char flags[4096];
 
         if (!cpuinfo_field(cpuinfo, "flags", flags, sizeof(flags)))
@@ -174,8 +178,9 @@ static void detect_aarch32(const struct host_sources *src, struct host_facts *ou
                 return;
         }
         int probed = src->probe_aarch32 ? src->probe_aarch32() : -1;
-        out->aarch32 = probed == 1 ? HOST_AARCH32_YES : probed == 0 ? HOST_AARCH32_NO
-                                                                    : HOST_AARCH32_UNKNOWN;
+        out->aarch32 = probed == 1   ? HOST_AARCH32_YES
+                       : probed == 0 ? HOST_AARCH32_NO
+                                     : HOST_AARCH32_UNKNOWN;
         out->aarch32_source = probed >= 0 ? "personality(PER_LINUX32)" : "not probed";
 }
 
@@ -223,7 +228,7 @@ int host_simulate(const char *platform, struct host_facts *out, struct eg_error 
         out->simulated = true;
         out->scmp_native = scmp_arch_of_platform(&out->platform);
         out->aarch32 = strcmp(out->platform.arch, "arm64") == 0 ? HOST_AARCH32_UNKNOWN
-                                                                  : HOST_AARCH32_NOT_ARM64;
+                                                                : HOST_AARCH32_NOT_ARM64;
         out->aarch32_source = "simulated host";
         snprintf(out->binfmt.note, sizeof(out->binfmt.note), "simulated host: no binfmt_misc");
         return 0;

@@ -127,16 +127,17 @@ static int open_with_fallback(int root_fd, const char *path)
 {
         struct walk w = {.root_fd = root_fd};
         size_t size = 2 * PATH_MAX;
-        cleanup_free char *buf = malloc(size);
+        cleanup_free char *buf = NULL;
         char *rest;
         int links = 0, fd;
 
-        if (buf == NULL)
-                return errno = ENOMEM, -1;
         if (path[0] == '\0')
                 return errno = ENOENT, -1;
         if (strlen(path) >= PATH_MAX)
                 return errno = ENAMETOOLONG, -1;
+        buf = malloc(size);
+        if (buf == NULL)
+                return errno = ENOMEM, -1;
         strcpy(buf, path);
         rest = buf;
         while (*rest) {
@@ -151,6 +152,16 @@ static int open_with_fallback(int root_fd, const char *path)
         fd = w.dirs[--w.depth];
         walk_pop(&w, 0);
         return fd;
+}
+
+enum rootfs_resolver rootfs_resolver_detect(void)
+{
+        int fd = open_with_openat2(AT_FDCWD, "/");
+
+        if (fd < 0)
+                return ROOTFS_FALLBACK;
+        close(fd);
+        return ROOTFS_OPENAT2;
 }
 
 int rootfs_open(int root_fd, const char *path, enum rootfs_resolver resolver, struct eg_error *err)

@@ -16,6 +16,11 @@ enum rootfs_resolver {
         ROOTFS_FALLBACK, /* component by component, O_PATH | O_NOFOLLOW */
 };
 
+/* ROOTFS_OPENAT2 when this kernel (and any seccomp filter or emulator
+ * around us) has openat2, else ROOTFS_FALLBACK: one syscall, so that a
+ * caller resolving many paths does not retry openat2 for each. */
+enum rootfs_resolver rootfs_resolver_detect(void);
+
 /* Resolves `path` (absolute, or relative to the rootfs top) inside the
  * directory root_fd, following a final symlink too, and returns an
  * O_PATH | O_CLOEXEC fd: opening it has no side effect, whatever it is.

@@ -50,8 +50,7 @@ static const char *fmt(const struct platform *p)
         return buf;
 }
 
-static struct platform P(const char *text)
-{
+static struct platform P(const char *text) {
         struct platform p;
         struct eg_error err;
 
@@ -60,7 +59,8 @@ static struct platform P(const char *text)
         return p;
 }
 
-static enum platform_support runs(const struct host_facts *h, const char *text)
+static enum platform_support
+runs(const struct host_facts *h, const char *text)
 {
         struct platform p = P(text);
         return host_runs(h, &p);
@@ -123,8 +123,8 @@ TEST(arm64_with_and_without_aarch32)
 static void read_head(const char *debian_arch, const char *name, unsigned char *head)
 {
         char path[512];
-        const char *foreign = getenv("EDGEGUARD_FOREIGN") ? getenv("EDGEGUARD_FOREIGN")
-                                                          : "build/foreign";
+        const char *foreign =
+                getenv("EDGEGUARD_FOREIGN") ? getenv("EDGEGUARD_FOREIGN") : "build/foreign";
         int fd;
 
         memset(head, 0, BINFMT_BUF_SIZE);
@@ -153,7 +153,8 @@ TEST(amd64_level_and_binfmt_entries)
         read_head("arm64", "busybox-static", head);
         e = binfmt_match(&h.binfmt, head, "/bin/busybox");
         CHECK(e != NULL && strcmp(e->name, "qemu-aarch64") == 0 && e->fix_binary);
-        CHECK(e != NULL && strcmp(e->interpreter, "/usr/libexec/qemu-binfmt/aarch64-binfmt-P") == 0);
+        CHECK(e != NULL &&
+              strcmp(e->interpreter, "/usr/libexec/qemu-binfmt/aarch64-binfmt-P") == 0);
         read_head("armhf", "busybox", head);
         e = binfmt_match(&h.binfmt, head, "/bin/busybox");
         CHECK(e != NULL && strcmp(e->name, "qemu-arm") == 0 && !e->fix_binary);
@@ -194,7 +195,8 @@ TEST(binfmt_entry_parsing)
         /* magic beyond the 256 bytes the kernel reads never matches */
         unsigned char head[BINFMT_BUF_SIZE] = {0};
         struct binfmt_table t = {.mounted = true, .enabled = true, .n = 1};
-        CHECK(binfmt_parse_entry("far", "enabled\noffset 255\nmagic 0000\n", &t.entries[0], &err) == 0);
+        CHECK(binfmt_parse_entry("far", "enabled\noffset 255\nmagic 0000\n", &t.entries[0], &err) ==
+              0);
         CHECK(binfmt_match(&t, head, "/x") == NULL);
         t.entries[0].offset = 254;
         CHECK(binfmt_match(&t, head, "/x") == &t.entries[0]);
@@ -214,7 +216,8 @@ TEST(simulated_hosts)
         CHECK(host_simulate("linux/armhf", &h, &err) == 0);
         CHECK_STR(fmt(&h.platform), "linux/arm/v7");
         CHECK(host_simulate("linux/arm/v7/extra", &h, &err) == -1);
-        CHECK_STR(err.msg, "simulated host: platform \"linux/arm/v7/extra\" is not OS/ARCH[/VARIANT]");
+        CHECK_STR(err.msg,
+                  "simulated host: platform \"linux/arm/v7/extra\" is not OS/ARCH[/VARIANT]");
         CHECK(host_simulate("linux/x\"y", &h, &err) == -1);
 }
 
@@ -244,10 +247,11 @@ TEST(the_real_host)
                 mounts[n > 0 ? n : 0] = '\0';
                 close(fd);
         }
-        CHECK(h.binfmt.mounted == (strstr(mounts, " /proc/sys/fs/binfmt_misc binfmt_misc ") != NULL));
+        CHECK(h.binfmt.mounted ==
+              (strstr(mounts, " /proc/sys/fs/binfmt_misc binfmt_misc ") != NULL));
         printf("# this host: %s (%s), AArch32 %s, binfmt_misc %s%s\n", fmt(&h.platform), h.machine,
-               host_aarch32_name(h.aarch32), h.binfmt.mounted ? "mounted" : "not mounted: ",
-               h.binfmt.note);
+               host_aarch32_name(h.aarch32),
+               h.binfmt.mounted ? "mounted" : "not mounted: ", h.binfmt.note);
 }
 
 HARNESS_MAIN(RUN(pi_zero_is_armv6_despite_its_cpuinfo), RUN(pi3_with_a_32_bit_kernel),

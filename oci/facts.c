@@ -1,0 +1,116 @@
+#include "facts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "str.h"
+
+static void declared_platform(struct bundle_facts *f)
+{
+        const char *os = spec_annotation(&f->spec, FACTS_ANNOTATION_OS);
+        const char *arch = spec_annotation(&f->spec, FACTS_ANNOTATION_ARCH);
+        const char *variant = spec_annotation(&f->spec, FACTS_ANNOTATION_VARIANT);
+        struct eg_error err;
+
+        if (os == NULL && arch == NULL && variant == NULL)
+                return;
+        if (platform_set(&f->declared, os, arch, variant, &err) < 0) {
+                snprintf(f->declared_problem, sizeof(f->declared_problem),
+                         "image annotations: %.130s", err.msg);
+                return;
+        }
+        /* without an architecture, normalize must not invent arm's v7 */
+        if (arch == NULL)
+                f->declared.variant[0] = '\0';
+        f->has_declared = true;
+        str_copy(f->declared_source, sizeof(f->declared_source), "annotations");
+}
+
+/* True when path lies at or below dir, both absolute and lexically clean
+ * enough for a component-wise prefix test. */
+static bool path_under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        if (n == 1 && dir[0] == '/')
+                return true;
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* runc mounts these over the rootfs before it executes anything: a file
+ * found in the image below one of them is not the one that will run. */
+static void find_mount_over_exe(struct bundle_facts *f)
+{
+        const char *path = f->exe.resolved[0] ? f->exe.resolved : f->exe.file;
+
+        if (path[0] != '/')
+                return;
+        for (size_t i = f->spec.n_mounts; i-- > 0;) { /* the last mount wins */
+                const char *dest = f->spec.mounts[i].destination;
+                if (dest && dest[0] == '/' && strcmp(dest, "/") != 0 && path_under(path, dest)) {
+                        f->exe_mount = &f->spec.mounts[i];
+                        return;
+                }
+        }
+}
+
+static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
+{
+        const char *root = f->spec.root_path;
+        cleanup_close int root_fd = -1;
+        struct exe_query q = {
+                .arg0 = f->spec.args.len ? f->spec.args.items[0] : NULL,
+                .path_env = spec_env(&f->spec, "PATH"),
+                .cwd = f->spec.cwd,
+                .resolver = resolver,
+        };
+
+        f->exe_checked = true;
+        if (root == NULL || root[0] == '\0') {
+                snprintf(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
+                return;
+        }
+        root_fd = openat(bundle_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root_fd < 0) {
+                snprintf(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
+                         strerror(errno));
+                return;
+        }
+        q.root_fd = root_fd;
+        exe_identify(&q, &f->exe);
+        find_mount_over_exe(f);
+}
+
+int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
+                 struct eg_error *err)
+{
+        cleanup_close int bundle_fd = -1;
+
+        memset(out, 0, sizeof(*out));
+        bundle_fd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (bundle_fd < 0 || fstat(bundle_fd, &out->bundle_st) < 0)
+                return eg_error_set_errno(err, errno, "bundle %s", bundle_dir);
+        if (spec_read_at(bundle_fd, &out->spec, &out->config_st, err) < 0)
+                return eg_error_prefix(err, "bundle %s", bundle_dir);
+
+        out->spec_os_conflict = out->spec.has_windows && out->spec.has_linux;
+        str_copy(out->spec_os, sizeof(out->spec_os),
+                 out->spec.has_windows ? "windows"
+                 : out->spec.has_linux ? "linux"
+                                       : "");
+        declared_platform(out);
+        if (!out->spec.has_windows)
+                look_at_executable(out, bundle_fd, resolver);
+        return 0;
+}
+
+void facts_free(struct bundle_facts *f)
+{
+        spec_free(&f->spec);
+        f->exe_mount = NULL;
+}

@@ -1,0 +1,50 @@
+/* Everything the policy needs to know about one bundle, gathered in one
+ * call: the spec's view, the platform the spec asks for, the one the image
+ * declares, and the one the executable really is. */
+#ifndef EDGEGUARD_FACTS_H
+#define EDGEGUARD_FACTS_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "error.h"
+#include "exe.h"
+#include "platform.h"
+#include "rootfs.h"
+#include "spec.h"
+
+#define FACTS_ANNOTATION_OS      "org.opencontainers.image.os"
+#define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
+#define FACTS_ANNOTATION_VARIANT "org.opencontainers.image.variant"
+
+struct bundle_facts {
+        struct stat bundle_st; /* for the rule that the bundle be the caller's alone */
+        struct stat config_st;
+        struct spec spec;
+
+        /* "windows" when the spec has a windows section, "linux" for a linux
+         * one, "" for neither; both is recorded in spec_os_conflict */
+        char spec_os[16];
+        bool spec_os_conflict;
+
+        bool has_declared; /* any of the image annotations present */
+        struct platform declared;
+        char declared_source[32];   /* "annotations" */
+        char declared_problem[160]; /* an annotation that is not a platform name */
+
+        bool exe_checked; /* false for a Windows spec: its paths are not ours */
+        struct exe_facts exe;
+        const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
+};
+
+/* Reads bundle_dir/config.json and looks into its rootfs.  Returns -1 only
+ * when the bundle or its config.json cannot be read or is refused by the
+ * strict reader; what the rootfs holds is reported in out->exe.
+ * facts_free() out either way. */
+int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
+                 struct eg_error *err);
+
+void facts_free(struct bundle_facts *f);
+
+#endif
