@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "small_file.h"
 #include "str.h"
 
 #define BINFMTFS_MAGIC 0x42494e4d
@@ -88,23 +89,6 @@ int binfmt_parse_entry(const char *name, const char *text, struct binfmt_entry *
         return 0;
 }
 
-static ssize_t read_small(int dir_fd, const char *name, char *buf, size_t size)
-{
-        cleanup_close int fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
-        ssize_t n;
-        struct stat st;
-
-        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                return -1;
-        do
-                n = read(fd, buf, size - 1);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-                return -1;
-        buf[n] = '\0';
-        return n;
-}
-
 static bool is_unmounted_automount(const char *dir)
 {
         struct statx stx;
@@ -151,7 +135,7 @@ int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *ou
                 return eg_error_set_errno(err, errno, "%s", dir);
         }
         out->mounted = true;
-        out->enabled = read_small(dirfd(d), "status", text, sizeof(text)) > 0 &&
+        out->enabled = small_file_read(dirfd(d), "status", text, sizeof(text)) > 0 &&
                        strncmp(text, "enabled", 7) == 0;
         while ((de = readdir(d)) != NULL) {
                 if (de->d_name[0] == '.' || strcmp(de->d_name, "status") == 0 ||
@@ -162,7 +146,7 @@ int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *ou
                                  "more than %d entries: the rest ignored", BINFMT_ENTRIES_MAX);
                         break;
                 }
-                if (read_small(dirfd(d), de->d_name, text, sizeof(text)) < 0 ||
+                if (small_file_read(dirfd(d), de->d_name, text, sizeof(text)) < 0 ||
                     binfmt_parse_entry(de->d_name, text, &out->entries[out->n], err) < 0)
                         continue; /* vanished or malformed: not one the kernel would use */
                 out->n++;

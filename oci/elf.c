@@ -1,13 +1,13 @@
 #include "elf.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "str.h"
 
 /* Bounds on what one file can make us read; the kernel refuses program
  * headers over 64 KiB too. */
@@ -59,17 +59,7 @@ static uint64_t word(const struct reader *r, const unsigned char *p32, const uns
         return r->is64 ? get(r, p64, 8) : get(r, p32, 4);
 }
 
-__attribute__((format(printf, 2, 3))) static void problem(struct elf_info *info, const char *fmt,
-                                                          ...)
-{
-        va_list ap;
-
-        if (info->problem[0])
-                return; /* the first one is the one that matters */
-        va_start(ap, fmt);
-        vsnprintf(info->problem, sizeof(info->problem), fmt, ap);
-        va_end(ap);
-}
+#define problem(info, ...) str_printf_first((info)->problem, sizeof((info)->problem), __VA_ARGS__)
 
 bool elf_is(const unsigned char *head, size_t len)
 {

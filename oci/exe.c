@@ -2,25 +2,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "str.h"
 
-__attribute__((format(printf, 2, 3))) static void reason(struct exe_facts *out, const char *fmt,
-                                                         ...)
-{
-        va_list ap;
-
-        if (out->reason[0])
-                return;
-        va_start(ap, fmt);
-        vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
-        va_end(ap);
-}
+#define reason(out, ...) str_printf_first((out)->reason, sizeof((out)->reason), __VA_ARGS__)
 
 static const char *file_type_name(mode_t mode)
 {

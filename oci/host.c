@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "scmp_arch.h"
+#include "small_file.h"
 #include "str.h"
 
 #define CPUINFO_READ_MAX 65536 /* the first CPU's block is all we need */
@@ -36,27 +37,12 @@ int host_probe_aarch32_personality(void)
         return ok;
 }
 
-/* Reads a small text file under root (a pseudo-file: size unknown in advance). */
 static ssize_t read_text(const char *root, const char *rel, char *buf, size_t size)
 {
         char path[512];
-        cleanup_close int fd = -1;
-        size_t len = 0;
 
         snprintf(path, sizeof(path), "%s/%s", root, rel);
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return -1;
-        while (len + 1 < size) {
-                ssize_t n = read(fd, buf + len, size - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n <= 0)
-                        break;
-                len += (size_t)n;
-        }
-        buf[len] = '\0';
-        return (ssize_t)len;
+        return small_file_read(AT_FDCWD, path, buf, size);
 }
 
 /* The value of the first "key : value" line whose key matches, any case. */

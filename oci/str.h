@@ -19,4 +19,9 @@ static inline bool str_copy(char *dst, size_t size, const char *src)
         return fits;
 }
 
+/* Formats into dst unless dst already holds a message: when one fault
+ * leads to others, the first is the one worth telling. */
+void str_printf_first(char *dst, size_t size, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
 #endif

@@ -567,7 +567,7 @@ int main(void)
 {
         char cmd[300];
 
-        foreign = getenv("EDGEGUARD_FOREIGN") ? getenv("EDGEGUARD_FOREIGN") : "build/foreign";
+        foreign = harness_foreign_dir();
         if (mkdtemp(top) == NULL) {
                 perror("mkdtemp");
                 return 1;

@@ -51,8 +51,7 @@ TEST(arm_module_with_honest_annotations)
 {
         struct bundle_facts f;
         struct eg_error err = {0};
-        const char *foreign =
-                getenv("EDGEGUARD_FOREIGN") ? getenv("EDGEGUARD_FOREIGN") : "build/foreign";
+        const char *foreign = harness_foreign_dir();
         char src[512];
 
         snprintf(src, sizeof(src), "%s/armhf/busybox-static", foreign);

@@ -5,6 +5,7 @@
 #define EDGEGUARD_HARNESS_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int harness_passed, harness_failed, harness_case_failed;
@@ -33,6 +34,13 @@ static inline int harness_streq(const char *a, const char *b)
         } while (0)
 
 #define TEST(name) static void name(void)
+
+/* Where hack/fetch-foreign-binaries.sh put the foreign executables. */
+static inline const char *harness_foreign_dir(void)
+{
+        const char *dir = getenv("EDGEGUARD_FOREIGN");
+        return dir && dir[0] ? dir : "build/foreign";
+}
 
 static inline void harness_run(const char *name, void (*fn)(void))
 {

@@ -123,8 +123,7 @@ TEST(arm64_with_and_without_aarch32)
 static void read_head(const char *debian_arch, const char *name, unsigned char *head)
 {
         char path[512];
-        const char *foreign =
-                getenv("EDGEGUARD_FOREIGN") ? getenv("EDGEGUARD_FOREIGN") : "build/foreign";
+        const char *foreign = harness_foreign_dir();
         int fd;
 
         memset(head, 0, BINFMT_BUF_SIZE);
