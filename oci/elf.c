@@ -215,7 +215,8 @@ static void parse_go_buildinfo(const struct reader *r, uint64_t off, uint64_t si
                 if (info->go_version[i] < ' ' || info->go_version[i] >= 0x7f)
                         info->go_version[i] = '?';
         pos += (size_t)vlen;
-        if (!uleb(head, n, &pos, &mlen) || mlen > size - pos)
+        /* off + n is inside the file (head was read there): no wrap below */
+        if (!uleb(head, n, &pos, &mlen) || mlen > size - pos || mlen > r->size - off - pos)
                 return;
         size_t take = mlen < sizeof(tail) ? (size_t)mlen : sizeof(tail);
         if (read_at(r, off + pos + mlen - take, tail, take) < 0)

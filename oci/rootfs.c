@@ -98,6 +98,8 @@ static int fallback_step(struct walk *w, char **rest, char *buf, size_t size, in
                         return -1;
                 if ((size_t)n >= sizeof(target))
                         return errno = ENAMETOOLONG, -1;
+                if (n == 0) /* only a crafted image holds one; the kernel says ENOENT */
+                        return errno = ENOENT, -1;
                 target[n] = '\0';
                 if (target[0] == '/')
                         walk_pop(w, 0);
