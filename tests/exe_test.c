@@ -16,7 +16,7 @@
 
 #include <valgrind/valgrind.h>
 
-static char top[] = "/tmp/edgeguard-exe-test-XXXXXX";
+static char top[160];
 static char root[256];
 static const char *foreign;
 static enum rootfs_resolver resolver;
@@ -565,10 +565,10 @@ static void run_all(void)
 
 int main(void)
 {
-        char cmd[300];
+        char cmd[1024];
 
         foreign = harness_foreign_dir();
-        if (mkdtemp(top) == NULL) {
+        if (harness_mkdtemp(top, sizeof(top), "exe-test") == NULL) {
                 perror("mkdtemp");
                 return 1;
         }

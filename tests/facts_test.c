@@ -8,7 +8,7 @@
 #include "../oci/facts.h"
 #include "harness.h"
 
-static char bundle[] = "/tmp/edgeguard-facts-test-XXXXXX";
+static char bundle[160];
 
 static void write_file(const char *rel, const char *text)
 {
@@ -182,7 +182,7 @@ TEST(runc_spec_output_is_accepted)
 {
         struct bundle_facts f;
         struct eg_error err = {0};
-        char cmd[600];
+        char cmd[1024];
 
         snprintf(cmd, sizeof(cmd),
                  "rm -f '%s/config.json' && PATH=$PATH:/usr/sbin:/sbin runc spec --bundle '%s'",
@@ -202,9 +202,9 @@ TEST(runc_spec_output_is_accepted)
 
 int main(void)
 {
-        char cmd[300];
+        char cmd[1024];
 
-        if (mkdtemp(bundle) == NULL) {
+        if (harness_mkdtemp(bundle, sizeof(bundle), "facts-test") == NULL) {
                 perror("mkdtemp");
                 return 1;
         }

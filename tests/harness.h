@@ -35,6 +35,16 @@ static inline int harness_streq(const char *a, const char *b)
 
 #define TEST(name) static void name(void)
 
+/* mkdtemp of $TMPDIR/edgeguard-NAME-XXXXXX (tests/run gives each program
+ * its own TMPDIR and removes it even after a crash).  NULL on failure. */
+static inline char *harness_mkdtemp(char *out, size_t size, const char *name)
+{
+        const char *tmp = getenv("TMPDIR");
+
+        snprintf(out, size, "%s/edgeguard-%s-XXXXXX", tmp && tmp[0] ? tmp : "/tmp", name);
+        return mkdtemp(out);
+}
+
 /* Where hack/fetch-foreign-binaries.sh put the foreign executables. */
 static inline const char *harness_foreign_dir(void)
 {

@@ -15,7 +15,7 @@
 
 #include <valgrind/valgrind.h>
 
-static char top[] = "/tmp/edgeguard-rootfs-test-XXXXXX";
+static char top[160];
 static bool have_openat2;
 static char root[256], outside[256];
 
@@ -212,7 +212,7 @@ TEST(fallback_bounds_a_long_symlink_chain)
 
 int main(void)
 {
-        if (mkdtemp(top) == NULL) {
+        if (harness_mkdtemp(top, sizeof(top), "rootfs-test") == NULL) {
                 perror("mkdtemp");
                 return 1;
         }
@@ -230,7 +230,7 @@ int main(void)
         RUN(special_files_open_without_side_effects);
         RUN(dotdot_at_the_top_and_the_top_itself);
         RUN(fallback_bounds_a_long_symlink_chain);
-        char cmd[300];
+        char cmd[1024];
         snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
         if (system(cmd) != 0)
                 harness_failed++;

@@ -9,8 +9,8 @@
 
 #include "../shim/runc_path.h"
 
-static char dir[] = "/tmp/edgeguard-path-XXXXXX";
-static char a[64], b[64], c[64], self[64], selfcopy[64], selflink[64];
+static char dir[160];
+static char a[320], b[320], c[320], self[320], selfcopy[320], selflink[320];
 
 static void write_file(const char *path, const char *content)
 {
@@ -21,7 +21,7 @@ static void write_file(const char *path, const char *content)
 
 static void setup(void)
 {
-        CHECK(mkdtemp(dir) != NULL);
+        CHECK(harness_mkdtemp(dir, sizeof(dir), "path") != NULL);
         snprintf(a, sizeof a, "%s/a", dir);
         snprintf(b, sizeof b, "%s/b", dir);
         snprintf(c, sizeof c, "%s/c", dir);

@@ -276,7 +276,7 @@ TEST(many_keys_stay_linear)
 
 /* ---- reading the file from a bundle ---- */
 
-static char bundle[] = "/tmp/edgeguard-spec-test-XXXXXX";
+static char bundle[160];
 
 static int bundle_fd(void)
 {
@@ -385,7 +385,7 @@ static void cleanup_bundle(void)
 
 int main(void)
 {
-        if (mkdtemp(bundle) == NULL) {
+        if (harness_mkdtemp(bundle, sizeof(bundle), "spec-test") == NULL) {
                 perror("mkdtemp");
                 return 1;
         }
