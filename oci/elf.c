@@ -75,14 +75,20 @@ static void read_interp(const struct reader *r, const unsigned char *ehdr, struc
         unsigned phnum = (unsigned)get(r, ehdr + (r->is64 ? 56 : 44), 2);
         cleanup_free unsigned char *table = NULL;
 
-        if (entsize != (r->is64 ? 56u : 32u))
-                return problem(info, "program header size %u is not the ELF%d one", entsize,
-                               r->is64 ? 64 : 32);
-        if (phnum == 0 || (size_t)phnum * entsize > TABLE_BYTES_MAX)
-                return problem(info, "%u program headers", phnum);
+        if (entsize != (r->is64 ? 56u : 32u)) {
+                problem(info, "program header size %u is not the ELF%d one", entsize,
+                        r->is64 ? 64 : 32);
+                return;
+        }
+        if (phnum == 0 || (size_t)phnum * entsize > TABLE_BYTES_MAX) {
+                problem(info, "%u program headers", phnum);
+                return;
+        }
         table = malloc((size_t)phnum * entsize);
-        if (table == NULL || read_at(r, phoff, table, (size_t)phnum * entsize) < 0)
-                return problem(info, "program headers past the end of the file");
+        if (table == NULL || read_at(r, phoff, table, (size_t)phnum * entsize) < 0) {
+                problem(info, "program headers past the end of the file");
+                return;
+        }
         for (unsigned i = 0; i < phnum; i++) {
                 const unsigned char *ph = table + (size_t)i * entsize;
                 uint64_t off, filesz;
@@ -91,17 +97,20 @@ static void read_interp(const struct reader *r, const unsigned char *ehdr, struc
                         continue;
                 off = word(r, ph + 4, ph + 8);
                 filesz = word(r, ph + 16, ph + 32);
-                if (filesz < 2 || filesz > sizeof(info->interp))
-                        return problem(info, "interpreter path of %llu bytes",
-                                       (unsigned long long)filesz);
+                if (filesz < 2 || filesz > sizeof(info->interp)) {
+                        problem(info, "interpreter path of %llu bytes", (unsigned long long)filesz);
+                        return;
+                }
                 if (read_at(r, off, info->interp, (size_t)filesz) < 0) {
                         info->interp[0] = '\0';
-                        return problem(info, "interpreter path past the end of the file");
+                        problem(info, "interpreter path past the end of the file");
+                        return;
                 }
                 /* the kernel insists on the terminating NUL */
                 if (info->interp[filesz - 1] != '\0') {
                         info->interp[0] = '\0';
-                        return problem(info, "interpreter path not NUL-terminated");
+                        problem(info, "interpreter path not NUL-terminated");
+                        return;
                 }
                 return;
         }
@@ -346,7 +355,7 @@ static void set_platform(struct elf_info *info)
 
         if (os == NULL)
                 problem(info, "ELF OS ABI %u", info->osabi);
-        snprintf(p->os, sizeof(p->os), "%s", os ? os : "");
+        str_copy(p->os, sizeof(p->os), os ? os : "");
         if (arch == NULL) {
                 problem(info, "ELF machine %u (%d-bit, %s-endian)", info->machine, info->bits,
                         info->big_endian ? "big" : "little");
@@ -361,8 +370,8 @@ static void set_platform(struct elf_info *info)
         } else if (strcmp(arch, "amd64") == 0 && info->goamd64[0]) {
                 variant = info->goamd64;
         }
-        snprintf(p->arch, sizeof(p->arch), "%s", arch);
-        snprintf(p->variant, sizeof(p->variant), "%s", variant);
+        str_copy(p->arch, sizeof(p->arch), arch);
+        str_copy(p->variant, sizeof(p->variant), variant);
         platform_normalize(p);
         /* an ARM binary that records no variant: normalize's v7 would be a guess */
         if (strcmp(arch, "arm") == 0 && variant[0] == '\0')
@@ -376,19 +385,27 @@ void elf_identify(int fd, off_t size, const unsigned char *head, size_t len, str
 
         memset(info, 0, sizeof(*info));
         info->arm_cpu_arch = -1;
-        if (!elf_is(head, len) || len < 20)
-                return problem(info, "truncated ELF header");
-        if (head[4] != 1 && head[4] != 2)
-                return problem(info, "ELF class %u", head[4]);
-        if (head[5] != 1 && head[5] != 2)
-                return problem(info, "ELF data encoding %u", head[5]);
+        if (!elf_is(head, len) || len < 20) {
+                problem(info, "truncated ELF header");
+                return;
+        }
+        if (head[4] != 1 && head[4] != 2) {
+                problem(info, "ELF class %u", head[4]);
+                return;
+        }
+        if (head[5] != 1 && head[5] != 2) {
+                problem(info, "ELF data encoding %u", head[5]);
+                return;
+        }
         r.is64 = head[4] == 2;
         r.be = head[5] == 2;
         info->bits = r.is64 ? 64 : 32;
         info->big_endian = r.be;
         info->osabi = head[7];
-        if (len < (r.is64 ? 64u : 52u))
-                return problem(info, "truncated ELF header");
+        if (len < (r.is64 ? 64u : 52u)) {
+                problem(info, "truncated ELF header");
+                return;
+        }
         memcpy(ehdr, head, r.is64 ? 64 : 52);
         info->type = (uint16_t)get(&r, ehdr + 16, 2);
         info->machine = (uint16_t)get(&r, ehdr + 18, 2);

@@ -25,8 +25,6 @@ static const char *file_type_name(mode_t mode)
                 return "a socket";
         case S_IFDIR:
                 return "a directory";
-        case S_IFLNK:
-                return "a symlink";
         }
         return "not a regular file";
 }
@@ -48,26 +46,20 @@ static int find_executable(const struct exe_query *q, const char *path, struct s
 {
         char full[PATH_MAX];
         struct eg_error err;
-        int fd;
+        cleanup_close int fd = -1;
 
         if (in_cwd(q, path, full, sizeof(full)) < 0)
                 return errno = ENAMETOOLONG, -1;
         fd = rootfs_open(q->root_fd, full, q->resolver, &err);
         if (fd < 0)
                 return errno = err.errnum, -1;
-        if (fstat(fd, st) < 0) {
-                close(fd);
+        if (fstat(fd, st) < 0)
                 return -1;
-        }
-        if (S_ISDIR(st->st_mode)) {
-                close(fd);
+        if (S_ISDIR(st->st_mode))
                 return errno = EISDIR, -1;
-        }
-        if (!(st->st_mode & 0111)) {
-                close(fd);
+        if (!(st->st_mode & 0111))
                 return errno = EACCES, -1;
-        }
-        return fd;
+        return steal_fd(&fd);
 }
 
 /* exec.LookPath(args[0]) as runc's init calls it, inside the rootfs. */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "str.h"
+
 /* Real files put the PE header within the first KiB; allow far more, but
  * not "anywhere in a 4 GiB file". */
 #define LFANEW_MAX     (1u << 20)
@@ -40,7 +42,7 @@ void pe_identify(int fd, off_t size, const unsigned char *head, size_t len, stru
         ssize_t n;
 
         memset(info, 0, sizeof(*info));
-        snprintf(info->platform.os, sizeof(info->platform.os), "windows");
+        str_copy(info->platform.os, sizeof(info->platform.os), "windows");
         if (len < 0x40) {
                 snprintf(info->problem, sizeof(info->problem), "truncated MZ header");
                 return;
@@ -68,8 +70,8 @@ void pe_identify(int fd, off_t size, const unsigned char *head, size_t len, stru
                 snprintf(info->problem, sizeof(info->problem), "PE machine 0x%04x", info->machine);
                 return;
         }
-        snprintf(info->platform.arch, sizeof(info->platform.arch), "%s", arch);
-        snprintf(info->platform.variant, sizeof(info->platform.variant), "%s", variant);
+        str_copy(info->platform.arch, sizeof(info->platform.arch), arch);
+        str_copy(info->platform.variant, sizeof(info->platform.variant), variant);
         if (info->characteristics & IMAGE_FILE_DLL)
                 snprintf(info->problem, sizeof(info->problem), "a DLL, not an executable");
 }

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "str.h"
+
 struct arch_alias {
         const char *name;
         const char *arch;
@@ -46,24 +48,19 @@ static void lower(char *s)
                 *s = (char)tolower((unsigned char)*s);
 }
 
-static void copy_name(char *dst, const char *src)
-{
-        snprintf(dst, PLATFORM_NAME_MAX, "%s", src);
-}
-
 void platform_normalize(struct platform *p)
 {
         lower(p->os);
         lower(p->arch);
         lower(p->variant);
         if (strcmp(p->os, "macos") == 0)
-                copy_name(p->os, "darwin");
+                str_copy(p->os, sizeof(p->os), "darwin");
 
         for (size_t i = 0; i < sizeof(arch_aliases) / sizeof(arch_aliases[0]); i++) {
                 if (strcmp(p->arch, arch_aliases[i].name) == 0) {
-                        copy_name(p->arch, arch_aliases[i].arch);
+                        str_copy(p->arch, sizeof(p->arch), arch_aliases[i].arch);
                         if (arch_aliases[i].variant != NULL)
-                                copy_name(p->variant, arch_aliases[i].variant);
+                                str_copy(p->variant, sizeof(p->variant), arch_aliases[i].variant);
                         break;
                 }
         }
@@ -76,11 +73,11 @@ void platform_normalize(struct platform *p)
                         p->variant[0] = '\0';
         } else if (strcmp(p->arch, "arm") == 0) {
                 if (p->variant[0] == '\0' || strcmp(p->variant, "7") == 0)
-                        copy_name(p->variant, "v7");
+                        str_copy(p->variant, sizeof(p->variant), "v7");
                 else if (strcmp(p->variant, "5") == 0 || strcmp(p->variant, "6") == 0 ||
                          strcmp(p->variant, "8") == 0) {
                         char v[4] = {'v', p->variant[0], '\0', '\0'};
-                        copy_name(p->variant, v);
+                        str_copy(p->variant, sizeof(p->variant), v);
                 }
         }
 }
