@@ -50,12 +50,13 @@ static bool cpuinfo_field(const char *text, const char *key, char *out, size_t s
 {
         size_t klen = strlen(key);
 
-        for (const char *line = text; *line;
-             line += strcspn(line, "\n") + (line[strcspn(line, "\n")] == '\n')) {
-                const char *colon = strchr(line, ':'), *end = line + strcspn(line, "\n");
+        for (const char *line = text, *end; *line; line = *end ? end + 1 : end) {
+                const char *colon;
                 size_t n;
 
-                if (colon == NULL || colon > end)
+                end = line + strcspn(line, "\n");
+                colon = memchr(line, ':', (size_t)(end - line));
+                if (colon == NULL)
                         continue;
                 n = (size_t)(colon - line);
                 while (n > 0 && isspace((unsigned char)line[n - 1]))
