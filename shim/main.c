@@ -4,10 +4,15 @@
  * cannot be read exactly as runc reads it is refused (fail closed). */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/auxv.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../oci/cleanup.h"
 #include "argv.h"
+#include "check.h"
+#include "gate.h"
 #include "report.h"
 #include "runc_path.h"
 
@@ -22,7 +27,15 @@ int main(int argc, char *argv[])
 {
         struct eg_error err = {0};
         struct runc_argv args;
-        const char *runc;
+        cleanup_free char *runtime = NULL;
+        const char *runc, *configured;
+        struct timespec started;
+        int status;
+
+        clock_gettime(CLOCK_MONOTONIC, &started);
+        /* edgeguard's own verb; runc has none of that name */
+        if (argc >= 2 && strcmp(argv[1], "check") == 0)
+                return check_main(argc - 1, argv + 1);
 
         if (runc_argv_parse(argc, argv, &args, &err) < 0 &&
             (args.creates_container || runc_argv_mentions_creating_verb(argc, argv))) {
@@ -36,7 +49,18 @@ int main(int argc, char *argv[])
         if (args.creates_container && !args.verb_help && args.container_id[0] == '\0')
                 return report_failure(&args, "refusing to create a container with an empty id");
 
-        runc = runc_path_find(getenv("EDGEGUARD_RUNC"), runc_default_paths, own_executable(), &err);
+        if (args.creates_container && !args.verb_help) {
+                if ((status = gate_creating_verb(&args, started, &runtime)) != 0)
+                        return status;
+        } else {
+                runtime = gate_passthrough_runtime();
+        }
+
+        /* EDGEGUARD_RUNC, for tests and one-off runs, over the policy's "runtime" */
+        configured = getenv("EDGEGUARD_RUNC");
+        if (configured == NULL || configured[0] == '\0')
+                configured = runtime;
+        runc = runc_path_find(configured, runc_default_paths, own_executable(), &err);
         if (runc == NULL)
                 return report_failure(&args, err.msg);
 

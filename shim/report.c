@@ -12,8 +12,8 @@ int report_failure(const struct runc_argv *args, const char *msg)
         int n;
 
         n = snprintf(line, sizeof line, "edgeguard: %s", msg);
-        if (args->log_path != NULL &&
-            runc_log_append_error(args->log_path, runc_argv_log_is_json(args), line, &log_err) < 0)
+        if (args->log_path != NULL && runc_log_append(args->log_path, runc_argv_log_is_json(args),
+                                                      "error", line, &log_err) < 0)
                 n = snprintf(line, sizeof line, "edgeguard: %s (and %s)", msg, log_err.msg);
         if (n > 0 && (size_t)n >= sizeof line - 1)
                 n = (int)sizeof line - 2;

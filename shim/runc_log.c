@@ -20,7 +20,7 @@ static int gen_str(yajl_gen g, const char *s)
                                                                                              : -1;
 }
 
-static int format_json(const char *msg, const char *time, char *out, size_t size,
+static int format_json(const char *level, const char *msg, const char *time, char *out, size_t size,
                        struct eg_error *err)
 {
         cleanup_yajl_gen yajl_gen g = yajl_gen_alloc(NULL);
@@ -31,7 +31,7 @@ static int format_json(const char *msg, const char *time, char *out, size_t size
                 return eg_error_set(err, ENOMEM, "allocating the JSON generator");
         yajl_gen_config(g, yajl_gen_validate_utf8, 1);
         if (yajl_gen_map_open(g) != yajl_gen_status_ok || gen_str(g, "level") ||
-            gen_str(g, "error") || gen_str(g, "msg") || gen_str(g, msg) || gen_str(g, "time") ||
+            gen_str(g, level) || gen_str(g, "msg") || gen_str(g, msg) || gen_str(g, "time") ||
             gen_str(g, time) || yajl_gen_map_close(g) != yajl_gen_status_ok ||
             yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
                 return eg_error_set(err, EINVAL, "generating the runc log line");
@@ -44,12 +44,12 @@ static int format_json(const char *msg, const char *time, char *out, size_t size
 }
 
 /* logrus' TextFormatter quotes with Go's %q; control bytes are escaped. */
-static int format_text(const char *msg, const char *time, char *out, size_t size,
+static int format_text(const char *level, const char *msg, const char *time, char *out, size_t size,
                        struct eg_error *err)
 {
         static const char hex[] = "0123456789abcdef";
         size_t o;
-        int n = snprintf(out, size, "time=\"%s\" level=error msg=\"", time);
+        int n = snprintf(out, size, "time=\"%s\" level=%s msg=\"", time, level);
 
         if (n < 0 || (size_t)n >= size)
                 return eg_error_set(err, E2BIG, "runc log line too long");
@@ -80,19 +80,20 @@ static int format_text(const char *msg, const char *time, char *out, size_t size
         return (int)o;
 }
 
-int runc_log_format_error(bool json, const char *msg, struct timespec now, char *out, size_t size,
-                          struct eg_error *err)
+int runc_log_format(const char *level, bool json, const char *msg, struct timespec now, char *out,
+                    size_t size, struct eg_error *err)
 {
         char clean[LINE_MAX_BYTES / 2];
         char time[RFC3339_MAX];
 
         rfc3339_format(now, false, time);
         utf8_sanitize(msg, clean, sizeof clean);
-        return json ? format_json(clean, time, out, size, err)
-                    : format_text(clean, time, out, size, err);
+        return json ? format_json(level, clean, time, out, size, err)
+                    : format_text(level, clean, time, out, size, err);
 }
 
-int runc_log_append_error(const char *path, bool json, const char *msg, struct eg_error *err)
+int runc_log_append(const char *path, bool json, const char *level, const char *msg,
+                    struct eg_error *err)
 {
         char line[LINE_MAX_BYTES];
         struct timespec now;
@@ -110,7 +111,7 @@ int runc_log_append_error(const char *path, bool json, const char *msg, struct e
         if (!S_ISREG(st.st_mode))
                 return eg_error_set(err, EINVAL, "runc log %s is not a regular file", path);
         clock_gettime(CLOCK_REALTIME, &now);
-        len = runc_log_format_error(json, msg, now, line, sizeof line, err);
+        len = runc_log_format(level, json, msg, now, line, sizeof line, err);
         if (len < 0)
                 return -1;
         written = write(fd, line, (size_t)len);

@@ -18,7 +18,7 @@ TEST(json_line_shape)
 {
         char out[512];
         struct eg_error err = {0};
-        int n = runc_log_format_error(true, "no", t0, out, sizeof out, &err);
+        int n = runc_log_format("error", true, "no", t0, out, sizeof out, &err);
 
         CHECK(n > 0);
         CHECK_STR(out, "{\"level\":\"error\",\"msg\":\"no\",\"time\":\"2026-11-21T19:40:00Z\"}\n");
@@ -28,8 +28,8 @@ TEST(json_escapes_hostile_text)
 {
         char out[512];
         struct eg_error err = {0};
-        int n = runc_log_format_error(true, "a\"b\\c\nd\te\x01/\xff\xfe end", t0, out, sizeof out,
-                                      &err);
+        int n = runc_log_format("error", true, "a\"b\\c\nd\te\x01/\xff\xfe end", t0, out,
+                                sizeof out, &err);
 
         CHECK(n > 0);
         CHECK(strchr(out, '\n') == out + n - 1); /* one line: the only raw newline ends it */
@@ -41,7 +41,7 @@ TEST(text_line_shape)
         char out[512];
         struct eg_error err = {0};
 
-        CHECK(runc_log_format_error(false, "say \"hi\"\n", t0, out, sizeof out, &err) > 0);
+        CHECK(runc_log_format("error", false, "say \"hi\"\n", t0, out, sizeof out, &err) > 0);
         CHECK_STR(out, "time=\"2026-11-21T19:40:00Z\" level=error msg=\"say \\\"hi\\\"\\n\"\n");
 }
 
@@ -49,8 +49,8 @@ TEST(too_small_buffer_is_an_error)
 {
         char out[16];
         struct eg_error err = {0};
-        CHECK(runc_log_format_error(true, "a message", t0, out, sizeof out, &err) == -1);
-        CHECK(runc_log_format_error(false, "a message", t0, out, sizeof out, &err) == -1);
+        CHECK(runc_log_format("error", true, "a message", t0, out, sizeof out, &err) == -1);
+        CHECK(runc_log_format("error", false, "a message", t0, out, sizeof out, &err) == -1);
 }
 
 TEST(append_keeps_earlier_lines)
@@ -62,7 +62,7 @@ TEST(append_keeps_earlier_lines)
 
         CHECK(fd >= 0);
         CHECK(write(fd, "first\n", 6) == 6);
-        CHECK(runc_log_append_error(path, true, "second", &err) == 0);
+        CHECK(runc_log_append(path, true, "error", "second", &err) == 0);
         CHECK(pread(fd, buf, sizeof buf - 1, 0) > 6);
         CHECK(strncmp(buf, "first\n{\"level\":\"error\",\"msg\":\"second\"", 36) == 0);
         close(fd);
@@ -72,7 +72,7 @@ TEST(append_keeps_earlier_lines)
 TEST(append_refuses_a_directory)
 {
         struct eg_error err = {0};
-        CHECK(runc_log_append_error("/tmp", true, "x", &err) == -1);
+        CHECK(runc_log_append("/tmp", true, "error", "x", &err) == -1);
         CHECK(strstr(err.msg, "/tmp") != NULL);
 }
 

@@ -1,0 +1,116 @@
+#include "explain.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../oci/utf8.h"
+#include "describe.h"
+
+/* Hostile paths can hold control bytes and invalid UTF-8: what reaches a
+ * terminal is cleaned first. */
+static void put_clean(FILE *f, const char *label, const char *text)
+{
+        char clean[2048];
+        size_t n = utf8_sanitize(text, clean, sizeof(clean));
+
+        for (size_t i = 0; i < n; i++)
+                if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
+                        clean[i] = '?';
+        fprintf(f, "%-11s %s\n", label, clean);
+}
+
+static void executable_line(FILE *f, const struct bundle_facts *facts)
+{
+        char text[2304], platform[3 * PLATFORM_NAME_MAX], format[256];
+        const struct exe_facts *exe = &facts->exe;
+
+        if (!facts->exe_checked)
+                return;
+        platform_format(&exe->platform, platform, sizeof(platform));
+        describe_format(exe, format, sizeof(format));
+        if (exe->kind == EXE_UNIDENTIFIED)
+                snprintf(text, sizeof(text), "not identified: %.1900s", exe->reason);
+        else
+                snprintf(text, sizeof(text), "%.900s%s%.900s: %s, %s", exe->file,
+                         exe->resolved[0] && strcmp(exe->resolved, exe->file) != 0 ? " -> " : "",
+                         exe->resolved[0] && strcmp(exe->resolved, exe->file) != 0 ? exe->resolved
+                                                                                   : "",
+                         platform, format);
+        put_clean(f, "executable:", text);
+        for (size_t i = 0; i < exe->n_scripts; i++)
+                put_clean(f, "  via #!:", exe->scripts[i]);
+        if (exe->kind != EXE_UNIDENTIFIED && exe->reason[0])
+                put_clean(f, "  note:", exe->reason);
+}
+
+static void facts_lines(FILE *f, const struct decision_input *in, const struct decision *d)
+{
+        char text[512], platform[3 * PLATFORM_NAME_MAX];
+
+        if (in->facts) {
+                executable_line(f, in->facts);
+                if (in->facts->has_declared) {
+                        platform_format(&in->facts->declared, platform, sizeof(platform));
+                        snprintf(text, sizeof(text), "%s (%s)", platform,
+                                 in->facts->declared_source);
+                        put_clean(f, "declared:", text);
+                } else {
+                        put_clean(f, "declared:",
+                                  in->facts->declared_problem[0] ? in->facts->declared_problem
+                                                                 : "nothing");
+                }
+        }
+        if (in->host) {
+                describe_host(in->host, text, sizeof(text));
+                put_clean(f, "host:", text);
+                describe_host_runs(in->host, text, sizeof(text));
+                put_clean(f, "  runs:", text);
+        }
+        if (d->emulator) {
+                snprintf(text, sizeof(text), "binfmt_misc %s -> %s (flags %s)", d->emulator->name,
+                         d->emulator->interpreter,
+                         d->emulator->flags[0] ? d->emulator->flags : "none");
+                put_clean(f, "emulator:", text);
+        }
+        snprintf(text, sizeof(text), "%s%s%s", in->policy->source,
+                 in->policy->sha256[0] ? ", sha256 " : "", in->policy->sha256);
+        put_clean(f, "policy:", text);
+}
+
+int explain_format(const struct decision_input *in, const struct decision *d, char **out,
+                   struct eg_error *err)
+{
+        size_t size;
+        FILE *f = open_memstream(out, &size);
+
+        if (f == NULL)
+                return eg_error_set_errno(err, errno, "open_memstream");
+        fprintf(f, "%s",
+                d->verdict == VERDICT_REFUSE  ? "REFUSE"
+                : d->verdict == VERDICT_AUDIT ? "AUDIT (allowed)"
+                                              : "ALLOW");
+        if (d->rule != RULE_COUNT)
+                fprintf(f, " by rule %s", rule_name(d->rule));
+        fputc('\n', f);
+        put_clean(f, "reason:", d->reason);
+        if (in->ctx.bundle)
+                put_clean(f, "bundle:", in->ctx.bundle);
+        facts_lines(f, in, d);
+        fprintf(f, "rules:\n");
+        for (int r = 0; r < RULE_COUNT; r++) {
+                const struct rule_result *res = &d->results[r];
+                char label[40];
+                snprintf(label, sizeof(label), "  %-9s %-7s", rule_name((enum rule)r),
+                         res->action != ACTION_NONE ? action_name(res->action)
+                                                    : outcome_name(res->outcome));
+                put_clean(f, label, res->detail);
+                if (res->exception)
+                        put_clean(f, "    exception:", res->exception->reason);
+                if (res->expired)
+                        put_clean(f, "    expired:", res->expired->reason);
+        }
+        if (fclose(f) != 0)
+                return eg_error_set_errno(err, errno, "writing the explanation");
+        return 0;
+}

@@ -1,0 +1,81 @@
+/* The operator's policy: which rules refuse, which only record, what is
+ * excepted, and where the runtime and the decision log are.  Parsed from a
+ * JSON file whose every key is known: a misspelt key is an error, never a
+ * silently ignored setting.  Pure: the caller reads the file. */
+#ifndef EDGEGUARD_POLICY_H
+#define EDGEGUARD_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "../oci/error.h"
+#include "../oci/platform.h"
+#include "../oci/sha256.h"
+
+#define POLICY_DEFAULT_PATH         "/etc/edgeguard/policy.json"
+#define POLICY_DEFAULT_DECISION_LOG "/var/log/edgeguard/decisions.jsonl"
+#define POLICY_SIZE_MAX             (1u << 20)
+#define POLICY_DEPTH_MAX            8
+#define POLICY_EXCEPTIONS_MAX       256
+
+/* In the order they are evaluated: the first failing rule names a refusal. */
+enum rule {
+        RULE_POLICY,    /* the policy file cannot be used: not configurable */
+        RULE_HOST,      /* the host's platform cannot be told: not configurable */
+        RULE_CONFIG,    /* config.json unreadable or ambiguous */
+        RULE_BUNDLE,    /* bundle or config.json writable by another user */
+        RULE_OS,        /* container OS family differs from the host's */
+        RULE_HYPERV,    /* Hyper-V isolation asked for */
+        RULE_ARCH,      /* the host cannot run the executable's architecture */
+        RULE_EMULATION, /* only a binfmt_misc emulator would run it */
+        RULE_UNKNOWN,   /* the executable could not be identified */
+        RULE_METADATA,  /* the image's declared platform differs from the executable's */
+        RULE_COUNT
+};
+
+enum rule_mode {
+        MODE_ENFORCE, /* a failure refuses */
+        MODE_AUDIT,   /* a failure is recorded as what would have been refused */
+        MODE_OFF,     /* a failure is only noted in the record */
+};
+
+struct policy_exception {
+        char *name;     /* glob over the container's name and id; NULL: any */
+        char *image;    /* glob over the image reference and id; NULL: any */
+        unsigned rules; /* bit (1 << rule) for each rule excepted */
+        char *reason;
+        bool expires;
+        time_t expires_at;
+        char expires_text[40];
+};
+
+struct policy {
+        char path[256];                   /* the file read, or the one that was absent */
+        char source[320];                 /* the file, or "built-in defaults (no FILE)" */
+        char sha256[SHA256_HEX_SIZE];     /* of the file's bytes; "" for the defaults */
+        enum rule_mode modes[RULE_COUNT]; /* effective, after mode, rules and shorthands */
+        char *runtime;                    /* absolute path of runc; NULL: look it up */
+        char *decision_log;               /* path, "-" (stderr) or "syslog"; never NULL */
+        bool has_host;
+        struct platform host; /* a simulated host instead of this machine */
+        size_t n_exceptions;
+        struct policy_exception *exceptions;
+};
+
+/* The built-in policy: every rule enforced but unknown and metadata, which
+ * are only noted. */
+int policy_defaults(struct policy *p, struct eg_error *err);
+
+/* Parses a policy file's text; source names it in messages and records.
+ * policy_free p either way. */
+int policy_parse(const char *text, size_t len, const char *source, struct policy *p,
+                 struct eg_error *err);
+
+void policy_free(struct policy *p);
+
+const char *rule_name(enum rule r);
+int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
+const char *rule_mode_name(enum rule_mode m);
+
+#endif

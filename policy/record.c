@@ -1,0 +1,260 @@
+#include "record.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../oci/cleanup.h"
+#include "../oci/rfc3339.h"
+#include "../oci/utf8.h"
+#include "../oci/yajl_cleanup.h"
+#include "describe.h"
+
+/* The generator state a record is written through; the first failure
+ * sticks and the rest of the calls do nothing. */
+struct gen {
+        yajl_gen g;
+        bool failed;
+};
+
+static void check(struct gen *o, yajl_gen_status st)
+{
+        if (st != yajl_gen_status_ok)
+                o->failed = true;
+}
+
+static void str(struct gen *o, const char *s)
+{
+        size_t len, i = 0;
+        uint32_t cp;
+
+        if (s == NULL) {
+                check(o, yajl_gen_null(o->g));
+                return;
+        }
+        len = strlen(s);
+        while (i < len) {
+                size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
+                if (n == 0)
+                        break;
+                i += n;
+        }
+        if (i == len) {
+                check(o, yajl_gen_string(o->g, (const unsigned char *)s, len));
+        } else {
+                cleanup_free char *clean = malloc(len * 3 + 1);
+                if (clean == NULL) {
+                        o->failed = true;
+                        return;
+                }
+                utf8_sanitize(s, clean, len * 3 + 1);
+                check(o, yajl_gen_string(o->g, (const unsigned char *)clean, strlen(clean)));
+        }
+}
+
+static void key(struct gen *o, const char *k)
+{
+        str(o, k);
+}
+
+static void kv(struct gen *o, const char *k, const char *v)
+{
+        key(o, k);
+        str(o, v);
+}
+
+/* A string that is left out when empty. */
+static void kv_nonempty(struct gen *o, const char *k, const char *v)
+{
+        if (v != NULL && v[0] != '\0')
+                kv(o, k, v);
+}
+
+static void kv_bool(struct gen *o, const char *k, bool v)
+{
+        key(o, k);
+        check(o, yajl_gen_bool(o->g, v));
+}
+
+static void kv_int(struct gen *o, const char *k, long long v)
+{
+        key(o, k);
+        check(o, yajl_gen_integer(o->g, v));
+}
+
+static void open_map(struct gen *o)
+{
+        check(o, yajl_gen_map_open(o->g));
+}
+
+static void close_map(struct gen *o)
+{
+        check(o, yajl_gen_map_close(o->g));
+}
+
+static void platform_fields(struct gen *o, const struct platform *p)
+{
+        kv(o, "os", p->os);
+        kv(o, "arch", p->arch);
+        kv(o, "variant", p->variant);
+}
+
+static void host_object(struct gen *o, const struct host_facts *h)
+{
+        key(o, "host");
+        if (h == NULL) {
+                check(o, yajl_gen_null(o->g));
+                return;
+        }
+        open_map(o);
+        platform_fields(o, &h->platform);
+        kv_nonempty(o, "machine", h->machine);
+        if (h->aarch32 != HOST_AARCH32_NOT_ARM64)
+                kv(o, "aarch32", host_aarch32_name(h->aarch32));
+        if (h->simulated)
+                kv_bool(o, "simulated", true);
+        close_map(o);
+}
+
+static void declared_object(struct gen *o, const struct bundle_facts *f)
+{
+        key(o, "declared");
+        if (f == NULL || (!f->has_declared && !f->declared_problem[0])) {
+                check(o, yajl_gen_null(o->g));
+                return;
+        }
+        open_map(o);
+        if (f->has_declared) {
+                platform_fields(o, &f->declared);
+                kv(o, "source", f->declared_source);
+        }
+        kv_nonempty(o, "problem", f->declared_problem);
+        close_map(o);
+}
+
+static void detected_object(struct gen *o, const struct bundle_facts *f)
+{
+        char format[256];
+
+        key(o, "detected");
+        if (f == NULL || !f->exe_checked) {
+                check(o, yajl_gen_null(o->g));
+                return;
+        }
+        describe_format(&f->exe, format, sizeof(format));
+        open_map(o);
+        platform_fields(o, &f->exe.platform);
+        kv_nonempty(o, "file", f->exe.file);
+        if (f->exe.resolved[0] && strcmp(f->exe.resolved, f->exe.file) != 0)
+                kv(o, "resolved", f->exe.resolved);
+        kv(o, "format", f->exe.kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(f->exe.kind));
+        kv_nonempty(o, "how", format);
+        if (f->exe.n_scripts > 0) {
+                key(o, "scripts");
+                check(o, yajl_gen_array_open(o->g));
+                for (size_t i = 0; i < f->exe.n_scripts; i++)
+                        str(o, f->exe.scripts[i]);
+                check(o, yajl_gen_array_close(o->g));
+        }
+        if (f->exe_mount)
+                kv(o, "under_mount", f->exe_mount->destination);
+        kv_nonempty(o, "problem", f->exe.reason);
+        close_map(o);
+}
+
+static void emulator_object(struct gen *o, const struct binfmt_entry *e)
+{
+        if (e == NULL)
+                return;
+        key(o, "emulator");
+        open_map(o);
+        kv(o, "name", e->name);
+        kv(o, "interpreter", e->interpreter);
+        kv(o, "flags", e->flags);
+        close_map(o);
+}
+
+static void rules_object(struct gen *o, const struct decision *d)
+{
+        key(o, "rules");
+        open_map(o);
+        for (int r = 0; r < RULE_COUNT; r++) {
+                const struct rule_result *res = &d->results[r];
+                key(o, rule_name((enum rule)r));
+                open_map(o);
+                kv(o, "result", outcome_name(res->outcome));
+                if (res->action != ACTION_NONE)
+                        kv(o, "action", action_name(res->action));
+                kv(o, "detail", res->detail);
+                if (res->exception) {
+                        kv(o, "exception", res->exception->reason);
+                        if (res->exception->expires)
+                                kv(o, "exception_expires", res->exception->expires_text);
+                }
+                if (res->expired) {
+                        kv(o, "expired_exception", res->expired->reason);
+                        kv(o, "expired_at", res->expired->expires_text);
+                }
+                close_map(o);
+        }
+        close_map(o);
+}
+
+static void policy_object(struct gen *o, const struct decision_input *in)
+{
+        key(o, "policy");
+        open_map(o);
+        kv(o, "source", in->policy->source);
+        kv_nonempty(o, "sha256", in->policy->sha256);
+        close_map(o);
+}
+
+static const char *nonempty(const char *s)
+{
+        return s && s[0] ? s : NULL;
+}
+
+int record_format(const struct decision_input *in, const struct decision *d,
+                  const struct record_extra *x, char **out, size_t *len, struct eg_error *err)
+{
+        cleanup_yajl_gen yajl_gen g = yajl_gen_alloc(NULL);
+        struct gen o = {.g = g};
+        char time[RFC3339_MAX];
+        const unsigned char *buf;
+        size_t n;
+
+        if (g == NULL)
+                return eg_error_set(err, ENOMEM, "allocating the JSON generator");
+        rfc3339_format(x->time, true, time);
+        open_map(&o);
+        kv(&o, "time", time);
+        kv(&o, "decision", verdict_name(d->verdict));
+        kv(&o, "rule", d->rule == RULE_COUNT ? NULL : rule_name(d->rule));
+        kv(&o, "reason", d->reason);
+        kv(&o, "verb", x->verb);
+        kv(&o, "id", in->ctx.id);
+        kv(&o, "bundle", in->ctx.bundle);
+        kv(&o, "name", nonempty(in->ctx.name));
+        kv(&o, "image", nonempty(in->ctx.image));
+        if (nonempty(in->ctx.image_id))
+                kv(&o, "image_id", in->ctx.image_id);
+        host_object(&o, in->host);
+        declared_object(&o, in->facts);
+        detected_object(&o, in->facts);
+        emulator_object(&o, d->emulator);
+        rules_object(&o, d);
+        policy_object(&o, in);
+        kv(&o, "edgeguard", x->version);
+        if (x->duration_us >= 0)
+                kv_int(&o, "duration_us", x->duration_us);
+        close_map(&o);
+        if (o.failed || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
+                return eg_error_set(err, EINVAL, "generating the decision record");
+        if ((*out = malloc(n + 2)) == NULL)
+                return eg_error_set(err, ENOMEM, "allocating the decision record");
+        memcpy(*out, buf, n);
+        (*out)[n] = '\n';
+        (*out)[n + 1] = '\0';
+        *len = n + 1;
+        return 0;
+}

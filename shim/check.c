@@ -1,0 +1,134 @@
+#include "check.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../oci/cleanup.h"
+#include "../policy/explain.h"
+#include "../policy/record.h"
+#include "evaluate.h"
+#include "policy_load.h"
+#include "version.h"
+
+static const char usage[] =
+        "usage: edgeguard check [--json] [--host OS/ARCH[/VARIANT]] [--policy FILE]\n"
+        "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
+        "Decides about BUNDLE as `create` would, without creating anything or writing the\n"
+        "decision log.  Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
+        "--host simulates a host platform; --name and --image say which exceptions apply.\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+        va_list ap;
+
+        fprintf(stderr, "edgeguard check: ");
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fprintf(stderr, "\n%s", usage);
+        return 2;
+}
+
+/* Long options as --opt VALUE or --opt=VALUE. */
+static bool option(char *argv[], int *i, int argc, const char *name, const char **value,
+                   bool *missing)
+{
+        size_t n = strlen(name);
+
+        if (strncmp(argv[*i], name, n) != 0)
+                return false;
+        if (argv[*i][n] == '=') {
+                *value = argv[*i] + n + 1;
+                return true;
+        }
+        if (argv[*i][n] != '\0')
+                return false;
+        if (*i + 1 >= argc) {
+                *missing = true;
+                return true;
+        }
+        *value = argv[++*i];
+        return true;
+}
+
+static int print_result(const struct evaluation *ev, bool json)
+{
+        struct record_extra x = {.verb = "check", .version = EDGEGUARD_VERSION, .duration_us = -1};
+        cleanup_free char *text = NULL;
+        struct eg_error err = {0};
+        size_t len;
+
+        clock_gettime(CLOCK_REALTIME, &x.time);
+        if (json ? record_format(&ev->in, &ev->decision, &x, &text, &len, &err)
+                 : explain_format(&ev->in, &ev->decision, &text, &err)) {
+                fprintf(stderr, "edgeguard check: %s\n", err.msg);
+                return 2;
+        }
+        fputs(text, stdout);
+        if (fflush(stdout) != 0) {
+                perror("edgeguard check: writing the result");
+                return 2;
+        }
+        return ev->decision.verdict == VERDICT_REFUSE ? 1 : 0;
+}
+
+int check_main(int argc, char *argv[])
+{
+        struct evaluation_request rq = {.id = "check"};
+        const char *policy = NULL;
+        struct evaluation *ev;
+        bool json = false, missing = false;
+        int status;
+
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (strcmp(a, "--json") == 0) {
+                        json = true;
+                } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                        fputs(usage, stdout);
+                        return 0;
+                } else if (strcmp(a, "--version") == 0) {
+                        printf("edgeguard %s\n", EDGEGUARD_VERSION);
+                        return 0;
+                } else if (option(argv, &i, argc, "--host", &rq.host, &missing) ||
+                           option(argv, &i, argc, "--policy", &policy, &missing) ||
+                           option(argv, &i, argc, "--id", &rq.id, &missing) ||
+                           option(argv, &i, argc, "--name", &rq.name, &missing) ||
+                           option(argv, &i, argc, "--image", &rq.image, &missing)) {
+                        if (missing)
+                                return usage_error("%s needs a value", a);
+                } else if (a[0] == '-' && a[1] != '\0') {
+                        return usage_error("unknown option %s", a);
+                } else if (rq.bundle != NULL) {
+                        return usage_error("one bundle only (also got %s)", a);
+                } else {
+                        rq.bundle = a;
+                }
+        }
+        if (rq.bundle == NULL)
+                return usage_error("no BUNDLE given");
+        if (rq.host != NULL) {
+                struct platform p;
+                struct eg_error err;
+                if (platform_parse(rq.host, &p, &err) < 0 || p.os[0] == '\0')
+                        return usage_error("--host %s: %s", rq.host,
+                                           p.os[0] ? err.msg : "write OS/ARCH[/VARIANT]");
+        }
+        if (policy != NULL) {
+                rq.policy_path = policy;
+                rq.policy_named = true;
+        } else {
+                rq.policy_path = policy_load_path(&rq.policy_named);
+        }
+        if ((ev = evaluate(&rq)) == NULL) {
+                fprintf(stderr, "edgeguard check: out of memory\n");
+                return 2;
+        }
+        status = print_result(ev, json);
+        evaluation_free(ev);
+        return status;
+}

@@ -1,0 +1,110 @@
+#include "evaluate.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../oci/path.h"
+#include "../oci/str.h"
+#include "policy_load.h"
+
+/* Engines that say who the container is in the spec: containerd's CRI
+ * (Kubernetes, k3s) and nerdctl.  Docker's own names come from its store. */
+static const char *annotation_of(const struct bundle_facts *f, const char *const keys[])
+{
+        for (size_t i = 0; keys[i]; i++) {
+                const char *v = spec_annotation(&f->spec, keys[i]);
+                if (v != NULL && v[0] != '\0')
+                        return v;
+        }
+        return NULL;
+}
+
+static void engine_context(struct evaluation *ev, const struct evaluation_request *rq)
+{
+        static const char *const name_keys[] = {"io.kubernetes.cri.container-name", "nerdctl/name",
+                                                NULL};
+        static const char *const image_keys[] = {"io.kubernetes.cri.image-name", NULL};
+        struct decision_context *ctx = &ev->in.ctx;
+
+        ctx->name = rq->name;
+        ctx->image = rq->image;
+        if (ev->in.facts == NULL)
+                return;
+        if (ctx->name == NULL)
+                ctx->name = annotation_of(&ev->facts, name_keys);
+        if (ctx->image == NULL)
+                ctx->image = annotation_of(&ev->facts, image_keys);
+}
+
+static void bundle_path(struct evaluation *ev, const char *bundle)
+{
+        char cwd[PATH_MAX];
+        struct eg_error err;
+
+        if (getcwd(cwd, sizeof(cwd)) == NULL ||
+            path_join_clean(cwd, bundle ? bundle : "", ev->bundle_abs, sizeof(ev->bundle_abs),
+                            &err) < 0)
+                str_copy(ev->bundle_abs, sizeof(ev->bundle_abs),
+                         bundle && bundle[0] ? bundle : ".");
+}
+
+struct evaluation *evaluate(const struct evaluation_request *rq)
+{
+        struct evaluation *ev = calloc(1, sizeof(*ev));
+        struct host_sources sources;
+        const char *host = rq->host;
+        const char *bundle = rq->bundle && rq->bundle[0] ? rq->bundle : ".";
+        struct eg_error err = {0};
+
+        if (ev == NULL)
+                return NULL;
+        ev->in.policy = &ev->policy;
+        if (policy_load(rq->policy_path, rq->policy_named, &ev->policy, &err) < 0) {
+                str_copy(ev->policy_error, sizeof(ev->policy_error), err.msg);
+                ev->in.policy_error = ev->policy_error;
+        }
+
+        if (host == NULL && ev->policy.has_host) {
+                char text[3 * PLATFORM_NAME_MAX];
+                platform_format(&ev->policy.host, text, sizeof(text));
+                if (host_simulate(text, &ev->host, &err) == 0)
+                        ev->in.host = &ev->host;
+        } else if (host != NULL) {
+                if (host_simulate(host, &ev->host, &err) == 0)
+                        ev->in.host = &ev->host;
+        } else {
+                host_sources_default(&sources);
+                if (host_detect(&sources, &ev->host, &err) == 0)
+                        ev->in.host = &ev->host;
+        }
+        if (ev->in.host == NULL) {
+                str_copy(ev->host_error, sizeof(ev->host_error), err.msg);
+                ev->in.host_error = ev->host_error;
+        }
+
+        bundle_path(ev, rq->bundle);
+        if (facts_gather(bundle, rootfs_resolver_detect(), &ev->facts, &err) < 0) {
+                str_copy(ev->config_error, sizeof(ev->config_error), err.msg);
+                ev->in.config_error = ev->config_error;
+        } else {
+                ev->in.facts = &ev->facts;
+        }
+
+        ev->in.ctx.id = rq->id;
+        ev->in.ctx.bundle = ev->bundle_abs;
+        ev->in.ctx.caller_uid = geteuid();
+        ev->in.ctx.now = time(NULL);
+        engine_context(ev, rq);
+        decide(&ev->in, &ev->decision);
+        return ev;
+}
+
+void evaluation_free(struct evaluation *ev)
+{
+        if (ev == NULL)
+                return;
+        facts_free(&ev->facts);
+        policy_free(&ev->policy);
+        free(ev);
+}

@@ -1,0 +1,39 @@
+/* The decision path shared by the creating verbs and `edgeguard check`:
+ * policy -> host -> bundle facts -> decision.  Everything that goes wrong
+ * on the way is a fact the decision refuses on, never an early exit. */
+#ifndef EDGEGUARD_EVALUATE_H
+#define EDGEGUARD_EVALUATE_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+#include "../policy/decision.h"
+
+struct evaluation_request {
+        const char *policy_path;
+        bool policy_named;  /* named explicitly: its absence is an error */
+        const char *host;   /* "OS/ARCH[/VARIANT]" to simulate, over the policy's; NULL */
+        const char *bundle; /* as runc gets it; NULL or "" for the cwd */
+        const char *id;
+        const char *name;  /* NULL: from the engine's annotations, if any */
+        const char *image; /* likewise */
+};
+
+struct evaluation {
+        struct policy policy;
+        struct host_facts host;
+        struct bundle_facts facts;
+        char policy_error[EG_ERROR_MSG_MAX];
+        char host_error[EG_ERROR_MSG_MAX];
+        char config_error[EG_ERROR_MSG_MAX];
+        char bundle_abs[PATH_MAX];
+        struct decision_input in;
+        struct decision decision;
+};
+
+/* Returns a calloc'd evaluation (it is large), or NULL when out of memory. */
+struct evaluation *evaluate(const struct evaluation_request *rq);
+
+void evaluation_free(struct evaluation *ev);
+
+#endif

@@ -1,0 +1,86 @@
+#include "gate.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../oci/cleanup.h"
+#include "../policy/record.h"
+#include "decision_log.h"
+#include "evaluate.h"
+#include "policy_load.h"
+#include "report.h"
+#include "runc_log.h"
+#include "version.h"
+
+static long long micros_since(struct timespec start)
+{
+        struct timespec now;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return (long long)(now.tv_sec - start.tv_sec) * 1000000 +
+               (now.tv_nsec - start.tv_nsec) / 1000;
+}
+
+/* Writes the record; on failure says why in log_error (the decision stands). */
+static void log_decision(const struct evaluation *ev, const struct runc_argv *args,
+                         struct timespec started, char *log_error, size_t size)
+{
+        struct record_extra x = {.verb = args->verb, .version = EDGEGUARD_VERSION};
+        cleanup_free char *line = NULL;
+        struct eg_error err = {0};
+        size_t len;
+
+        clock_gettime(CLOCK_REALTIME, &x.time);
+        x.duration_us = micros_since(started);
+        if (record_format(&ev->in, &ev->decision, &x, &line, &len, &err) < 0 ||
+            decision_log_write(ev->policy.decision_log, line, len, &err) < 0)
+                snprintf(log_error, size, "%s", err.msg);
+}
+
+int gate_creating_verb(const struct runc_argv *args, struct timespec started, char **runtime)
+{
+        struct evaluation_request rq = {.bundle = args->bundle, .id = args->container_id};
+        struct evaluation *ev;
+        char log_error[EG_ERROR_MSG_MAX] = "";
+        char message[DECISION_REASON_MAX + EG_ERROR_MSG_MAX + 64];
+        struct eg_error err = {0};
+        int status = 0;
+
+        *runtime = NULL;
+        rq.policy_path = policy_load_path(&rq.policy_named);
+        if ((ev = evaluate(&rq)) == NULL)
+                return report_failure(args, "refusing: out of memory while deciding");
+        log_decision(ev, args, started, log_error, sizeof(log_error));
+        if (ev->decision.verdict == VERDICT_REFUSE) {
+                snprintf(message, sizeof(message), "%s%s%s%s", ev->decision.reason,
+                         log_error[0] ? " (the decision log could not be written: " : "", log_error,
+                         log_error[0] ? ")" : "");
+                status = report_failure(args, message);
+        } else {
+                if (log_error[0] && args->log_path) {
+                        snprintf(message, sizeof(message),
+                                 "edgeguard: the decision log could not be written: %s", log_error);
+                        (void)runc_log_append(args->log_path, runc_argv_log_is_json(args),
+                                              "warning", message, &err);
+                }
+                if (ev->policy.runtime && (*runtime = strdup(ev->policy.runtime)) == NULL)
+                        status = report_failure(args, "refusing: out of memory");
+        }
+        evaluation_free(ev);
+        return status;
+}
+
+char *gate_passthrough_runtime(void)
+{
+        struct policy p;
+        struct eg_error err;
+        bool named;
+        const char *path = policy_load_path(&named);
+        char *runtime = NULL;
+
+        if (policy_load(path, named, &p, &err) == 0 && p.runtime)
+                runtime = steal_pointer(&p.runtime);
+        policy_free(&p);
+        return runtime;
+}

@@ -1,0 +1,6 @@
+#ifndef EDGEGUARD_VERSION_H
+#define EDGEGUARD_VERSION_H
+
+#define EDGEGUARD_VERSION "0.4.0"
+
+#endif
