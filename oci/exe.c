@@ -57,7 +57,7 @@ static int find_executable(const struct exe_query *q, const char *path, struct s
                 return -1;
         if (S_ISDIR(st->st_mode))
                 return errno = EISDIR, -1;
-        if (!(st->st_mode & 0111))
+        if (!(st->st_mode & 0111) && !q->windows)
                 return errno = EACCES, -1;
         return steal_fd(&fd);
 }

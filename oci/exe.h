@@ -30,6 +30,7 @@ struct exe_query {
         const char *path_env; /* PATH from process.env; NULL when unset */
         const char *cwd;      /* process.cwd; NULL means "/" */
         enum rootfs_resolver resolver;
+        bool windows; /* Windows paths mapped into the rootfs: no execute bits there */
 };
 
 struct exe_facts {

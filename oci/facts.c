@@ -59,6 +59,64 @@ static void find_mount_over_exe(struct bundle_facts *f)
         }
 }
 
+/* A Windows path as a path in the rootfs: "C:\\app\\x.exe" -> "/app/x.exe".
+ * The lookup is case-sensitive here, unlike Windows'. */
+static void windows_to_rootfs(const char *in, char *out, size_t size, bool add_exe)
+{
+        size_t o = 0;
+        const char *base;
+
+        if (((in[0] | 0x20) >= 'a' && (in[0] | 0x20) <= 'z') && in[1] == ':')
+                in += 2;
+        for (; *in && o + 5 < size; in++)
+                out[o++] = *in == '\\' ? '/' : *in;
+        out[o] = '\0';
+        base = strrchr(out, '/');
+        base = base ? base + 1 : out;
+        if (add_exe && base[0] && strchr(base, '.') == NULL)
+                memcpy(out + o, ".exe", 5); /* what CreateProcess appends */
+}
+
+/* PATH's ';'-separated Windows directories as ':'-separated rootfs ones. */
+static void windows_path_list(const char *in, char *out, size_t size)
+{
+        size_t o = 0;
+
+        out[0] = '\0';
+        while (in && *in && o + 2 < size) {
+                size_t n = strcspn(in, ";");
+                char one[PATH_MAX], dir[PATH_MAX];
+                if (n < sizeof(one)) {
+                        memcpy(one, in, n);
+                        one[n] = '\0';
+                        windows_to_rootfs(one, dir, sizeof(dir), false);
+                        o += (size_t)snprintf(out + o, size - o, "%s%s", o ? ":" : "", dir);
+                }
+                in += n + (in[n] == ';');
+        }
+}
+
+static void look_at_windows_executable(struct bundle_facts *f, int root_fd,
+                                       enum rootfs_resolver resolver)
+{
+        char arg0[PATH_MAX], cwd[PATH_MAX], path[8192];
+        const char *env_path = spec_env(&f->spec, "PATH");
+        struct exe_query q = {.root_fd = root_fd, .resolver = resolver, .windows = true};
+
+        if (f->spec.args.len == 0) {
+                snprintf(f->exe.reason, sizeof(f->exe.reason), "process.args is empty");
+                return;
+        }
+        windows_to_rootfs(f->spec.args.items[0], arg0, sizeof(arg0), true);
+        windows_to_rootfs(f->spec.cwd ? f->spec.cwd : "C:\\", cwd, sizeof(cwd), false);
+        windows_path_list(env_path ? env_path : "C:\\Windows\\System32;C:\\Windows", path,
+                          sizeof(path));
+        q.arg0 = arg0;
+        q.cwd = cwd[0] ? cwd : "/";
+        q.path_env = path;
+        exe_identify(&q, &f->exe);
+}
+
 static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
 {
         const char *root = f->spec.root_path;
@@ -79,6 +137,10 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
         if (root_fd < 0) {
                 snprintf(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
                          strerror(errno));
+                return;
+        }
+        if (f->spec.has_windows) {
+                look_at_windows_executable(f, root_fd, resolver);
                 return;
         }
         q.root_fd = root_fd;
@@ -104,8 +166,7 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
                  : out->spec.has_linux ? "linux"
                                        : "");
         declared_platform(out);
-        if (!out->spec.has_windows)
-                look_at_executable(out, bundle_fd, resolver);
+        look_at_executable(out, bundle_fd, resolver);
         return 0;
 }
 

@@ -33,7 +33,7 @@ struct bundle_facts {
         char declared_source[32];   /* "annotations" */
         char declared_problem[160]; /* an annotation that is not a platform name */
 
-        bool exe_checked; /* false for a Windows spec: its paths are not ours */
+        bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
         struct exe_facts exe;
         const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
 };

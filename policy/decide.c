@@ -324,8 +324,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 pass(out, RULE_POLICY, "%s", in->policy->source);
         if (host == NULL)
                 fail(out, RULE_HOST, "%s", in->host_error ? in->host_error : "not detected");
-        else
-        {
+        else {
                 char text[256];
                 describe_host(host, text, sizeof(text));
                 pass(out, RULE_HOST, "%s", text);

@@ -171,16 +171,10 @@ static void refusal(struct text *t, const struct decision_input *in, const struc
 
 static void allowance(struct text *t, const struct decision_input *in, const struct decision *d)
 {
-        const enum rule summary[] = {RULE_EMULATION, RULE_ARCH, RULE_UNKNOWN};
-
         put(t, "allowed ");
         who(t, &in->ctx);
-        for (size_t i = 0; i < sizeof(summary) / sizeof(summary[0]); i++) {
-                if (d->results[summary[i]].outcome == OUTCOME_PASS) {
-                        put(t, ": %s", d->results[summary[i]].detail);
-                        break;
-                }
-        }
+        if (d->results[RULE_ARCH].outcome == OUTCOME_PASS)
+                put(t, ": %s", d->results[RULE_ARCH].detail);
 }
 
 /* Every rule that failed without deciding: excepted, noted, audited. */
@@ -191,13 +185,13 @@ static void the_rest(struct text *t, const struct decision *d)
                 if (res->outcome != OUTCOME_FAIL || (enum rule)r == d->rule)
                         continue;
                 if (res->action == ACTION_EXCEPTED)
-                        put(t, "%sexcepted from rule %s (\"%.160s\"%s%s): %s", t->len ? "; " : "",
+                        put(t, "; excepted from rule %s (\"%.160s\"%s%s): %s",
                             rule_name((enum rule)r), res->exception->reason,
                             res->exception->expires ? ", until " : "",
                             res->exception->expires ? res->exception->expires_text : "",
                             res->detail);
                 else if (res->action == ACTION_NOTE || res->action == ACTION_AUDIT)
-                        put(t, "%s%s (rule %s): %s", t->len ? "; " : "",
+                        put(t, "; %s (rule %s): %s",
                             res->action == ACTION_AUDIT ? "audit" : "noted",
                             rule_name((enum rule)r), res->detail);
         }

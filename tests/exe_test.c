@@ -162,7 +162,7 @@ static void put_image(const char *rel, const struct image *im)
 static void identify(const char *arg0, const char *path_env, const char *cwd, struct exe_facts *out)
 {
         cleanup_close int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver};
+        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver, false};
 
         exe_identify(&q, out);
 }

@@ -2,6 +2,7 @@
  * mounts that hide the executable; runc's own `runc spec` output parses. */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -114,7 +115,43 @@ TEST(windows_and_hyperv)
         CHECK(gather(&f, &err) == 0);
         CHECK_STR(f.spec_os, "windows");
         CHECK(f.spec.has_hyperv);
-        CHECK(!f.exe_checked);
+        CHECK(f.exe_checked);
+        CHECK(f.exe.kind == EXE_UNIDENTIFIED);
+        CHECK(strstr(f.exe.reason, "Volume{x}") != NULL);
+        facts_free(&f);
+
+        /* a PE entrypoint, found as CreateProcess would: drive dropped,
+         * backslashes, ".exe" appended, then PATH */
+        {
+                unsigned char pe[256] = {'M', 'Z'};
+                char path[512];
+                FILE *out;
+                pe[0x3c] = 0x80;
+                memcpy(pe + 0x80, "PE\0\0\x64\x86", 6);
+                pe[0x80 + 22] = 0x22;
+                snprintf(path, sizeof(path), "%s/rootfs/app", bundle);
+                mkdir(path, 0755);
+                strcat(path, "/hello.exe");
+                out = fopen(path, "we");
+                CHECK(out != NULL && fwrite(pe, 1, sizeof(pe), out) == sizeof(pe));
+                if (out)
+                        fclose(out);
+        }
+        write_file("config.json",
+                   "{\"process\":{\"args\":[\"C:\\\\app\\\\hello\"],\"cwd\":\"C:\\\\\"},"
+                   "\"root\":{\"path\":\"rootfs\"},\"windows\":{}}");
+        CHECK(gather(&f, &err) == 0);
+        CHECK(f.exe.kind == EXE_PE);
+        CHECK_STR(f.exe.file, "/app/hello.exe");
+        CHECK_STR(fmt(&f.exe.platform), "windows/amd64");
+        facts_free(&f);
+        write_file("config.json",
+                   "{\"process\":{\"args\":[\"hello.exe\"],\"cwd\":\"C:\\\\\",\"env\":"
+                   "[\"PATH=C:\\\\Windows;c:\\\\app\"]},"
+                   "\"root\":{\"path\":\"rootfs\"},\"windows\":{}}");
+        CHECK(gather(&f, &err) == 0);
+        CHECK(f.exe.kind == EXE_PE);
+        CHECK_STR(f.exe.file, "/app/hello.exe");
         facts_free(&f);
 
         write_file("config.json",
