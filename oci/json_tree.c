@@ -229,6 +229,7 @@ int json_parse(const char *text, size_t len, size_t max_size, size_t max_depth,
         struct tree_parser p = {.root = out, .max_depth = max_depth, .err = err};
         cleanup_yajl_handle yajl_handle h = NULL;
         yajl_status st;
+        bool complete_failed = false;
         int ret = 0;
 
         memset(out, 0, sizeof(*out));
@@ -244,13 +245,18 @@ int json_parse(const char *text, size_t len, size_t max_size, size_t max_depth,
         }
         p.handle = h;
         st = yajl_parse(h, (const unsigned char *)text, len);
-        if (st == yajl_status_ok)
+        if (st == yajl_status_ok) {
                 st = yajl_complete_parse(h);
+                complete_failed = st != yajl_status_ok;
+        }
         if (p.failed) {
                 ret = -1;
         } else if (st != yajl_status_ok) {
+                /* yajl counts bytes per call: an error found by the closing
+                 * call is at the end of the text */
+                size_t at = complete_failed ? len : yajl_get_bytes_consumed(h);
                 unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
-                char what[200];
+                char what[200], where[256];
                 size_t n;
                 snprintf(what, sizeof(what), "%s", msg ? (const char *)msg : "invalid JSON");
                 if (msg)
@@ -258,8 +264,8 @@ int json_parse(const char *text, size_t len, size_t max_size, size_t max_depth,
                 n = strlen(what);
                 while (n > 0 && (what[n - 1] == '\n' || what[n - 1] == '.' || what[n - 1] == ' '))
                         what[--n] = '\0';
-                tree_fail(&p, "invalid JSON: %s", what);
-                ret = -1;
+                tree_path(&p, where, sizeof(where));
+                ret = eg_error_set(err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
         }
         spec_keyset_free(&p.keys);
         free(p.stack);

@@ -27,22 +27,22 @@ static int read_policy_file(const char *path, char **text, size_t *len, struct e
         size_t done = 0;
 
         if (fd < 0)
-                return eg_error_set_errno(err, errno, "%s", path);
+                return eg_error_set_errno(err, errno, "policy file %s", path);
         if (fstat(fd, &st) < 0)
-                return eg_error_set_errno(err, errno, "%s", path);
+                return eg_error_set_errno(err, errno, "policy file %s", path);
         if (!S_ISREG(st.st_mode))
-                return eg_error_set(err, EINVAL, "%s: not a regular file", path);
+                return eg_error_set(err, EINVAL, "policy file %s: not a regular file", path);
         if (st.st_size > (off_t)POLICY_SIZE_MAX)
-                return eg_error_set(err, EFBIG, "%s: %lld bytes, over the %u-byte limit", path,
+                return eg_error_set(err, EFBIG, "policy file %s: %lld bytes, over the %u-byte limit", path,
                                     (long long)st.st_size, POLICY_SIZE_MAX);
         if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
-                return eg_error_set(err, ENOMEM, "%s: out of memory", path);
+                return eg_error_set(err, ENOMEM, "policy file %s: out of memory", path);
         while (done < (size_t)st.st_size) {
                 ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
-                        return eg_error_set_errno(err, errno, "%s: reading", path);
+                        return eg_error_set_errno(err, errno, "policy file %s: reading", path);
                 if (n == 0)
                         break; /* shrank while read: parse what is there */
                 done += (size_t)n;
@@ -69,7 +69,7 @@ int policy_load(const char *path, bool named, struct policy *p, struct eg_error 
                                  path);
                         return 0;
                 }
-                return eg_error_prefix(err, "policy file");
+                return -1;
         }
         if (policy_parse(text, len, path, p, err) < 0) {
                 eg_error_prefix(err, "policy file %s", path);

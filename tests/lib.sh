@@ -11,6 +11,11 @@ EG=$TOP/edgeguard
 # shellcheck disable=SC2034
 HELPERS=$TOP/build/helpers
 T=$(mktemp -d /tmp/edgeguard-test.XXXXXX)
+# Never the machine's policy or decision log: a private one per suite.
+export EDGEGUARD_POLICY=$T/policy.json
+export EDGEGUARD_DECISION_LOG=$T/decisions.jsonl
+DECISIONS=$EDGEGUARD_DECISION_LOG
+printf '{"decision_log": "%s"}\n' "$DECISIONS" >"$EDGEGUARD_POLICY"
 _passed=0 _failed=0
 declare -a _cleanups=()
 

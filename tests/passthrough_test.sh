@@ -5,7 +5,9 @@
 source "$(dirname "$0")/lib.sh"
 
 FAKE=$HELPERS/fake_runc
-mkdir -p "$T/cwd" "$T/bundle"
+mkdir -p "$T/cwd"
+# A bundle the policy allows, so that creating verbs reach the fake runc.
+"$TOP/hack/busybox-bundle.sh" "$T/bundle" true >/dev/null
 printf 'stdin line 1\nstdin line 2\n' >"$T/stdin"
 
 # invoke WHICH ARGS...: runs the fake directly (WHICH=direct) or through
@@ -18,6 +20,7 @@ invoke() {
                 cd "$T/cwd" || exit 99
                 exec 5<"$T/stdin" 7>>"$T/fd7"
                 exec env -i PATH=/usr/bin:/bin LANG=C "SPACED=a b" EDGEGUARD_RUNC="$FAKE" \
+                        EDGEGUARD_POLICY="$EDGEGUARD_POLICY" EDGEGUARD_DECISION_LOG="$DECISIONS" \
                         FAKE_RUNC_RECORD="$T/record" FAKE_RUNC_EXIT="${FAKE_EXIT:-0}" \
                         "$prog" "$@" <"$T/stdin" >"$T/out" 2>"$T/err"
         )
@@ -65,6 +68,8 @@ FAKE_EXIT=42 compare "exit code 42" $G state abc
 FAKE_EXIT=255 compare "exit code 255" $G delete abc
 check_contains "stdin reaches runc" "$(cat "$T/eg.out")" "stdin line 2"
 check "fd 5 and 7 reach runc" grep -q "^fd 7 $T/fd7" "$T/eg.record"
+check_eq "every create, run and restore above left one decision record" \
+        "$(jq -r .decision "$DECISIONS" | sort | uniq -c | tr -s ' ')" " 4 allow"
 check_eq "edgeguard adds no fd of its own" "$(grep -c '^fd ' "$T/eg.record")" \
         "$(grep -c '^fd ' "$T/direct.record")"
 
@@ -107,7 +112,7 @@ check_eq "missing runc: last log line is a runc error line" \
         "$(tail -n 1 "$T/log.json" | jq -r '[.level, (.msg | contains("/nonexistent/runc")), (.time | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$")), (keys | join(","))] | map(tostring) | join(" ")')" \
         "error true true level,msg,time"
 
-EDGEGUARD_RUNC=/nonexistent/runc "$EG" --log "$T/log.txt" create abc </dev/null >/dev/null 2>&1
+EDGEGUARD_RUNC=/nonexistent/runc "$EG" --log "$T/log.txt" create --bundle "$T/bundle" abc </dev/null >/dev/null 2>&1
 check "missing runc, text log format: a logrus text line" \
         grep -q '^time="[0-9T:Z-]*" level=error msg="edgeguard: runc not found at /nonexistent/runc' "$T/log.txt"
 
