@@ -8,6 +8,7 @@ packages=(
         build-essential pkg-config clang libclang-rt-14-dev # build, ASan/UBSan
         libyajl-dev libseccomp-dev libcap-dev               # the three libraries
         runc busybox-static                                 # the real runtime, a rootfs
+        qemu-user-static                                    # binfmt_misc emulation tests
         valgrind jq file                                    # tests
         clang-format cppcheck shellcheck                    # make format-check / lint
 )
