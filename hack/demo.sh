@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# The demo for this stage: a busybox bundle run through edgeguard with the
-# real runc, containerd's call sequence, and how a refusal reaches the engine
-# (runc's JSON log line).  Everything lives in a temporary directory and a
-# private runc --root, removed on exit.
+# The demo for this stage, on the real runc: a native busybox module runs
+# through edgeguard, an arm64 one is refused at create with the reason in
+# runc's log (where docker run's error comes from), `edgeguard check`
+# explains it, and the decision log shows both decisions.  Everything lives
+# in a temporary directory and a private runc --root, removed on exit.
 set -euo pipefail
 export PATH=$PATH:/usr/sbin:/sbin  # runc lives in /usr/sbin
 top=$(cd "$(dirname "$0")/.." && pwd)
 eg=$top/edgeguard
+foreign=${EDGEGUARD_FOREIGN:-$top/build/foreign}
 [[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (runc needs it)" >&2; exit 1; }
 [[ -x $eg ]] || { echo "demo.sh: build first (make)" >&2; exit 1; }
+[[ -f $foreign/arm64/busybox-static ]] || { echo "demo.sh: fetch the foreign binaries first (make demo does)" >&2; exit 1; }
 
 tmp=$(mktemp -d /tmp/edgeguard-demo.XXXXXX)
 root=$tmp/state
@@ -19,29 +22,27 @@ cleanup() {
 trap cleanup EXIT
 say() { if [[ -t 1 ]]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 
-"$top/hack/busybox-bundle.sh" "$tmp/bundle" sh -c 'echo "hello from busybox on $(uname -m)"; exit 3' >/dev/null
+# A private policy and decision log: the machine's are not touched.
+export EDGEGUARD_POLICY=$tmp/policy.json
+printf '{"decision_log": "%s"}\n' "$tmp/decisions.jsonl" >"$EDGEGUARD_POLICY"
 
-say "edgeguard run: runc runs the container; output and exit code come back unchanged"
-echo "\$ edgeguard --root $root run --bundle $tmp/bundle demo1"
-set +e
-"$eg" --root "$root" run --bundle "$tmp/bundle" demo1 </dev/null
-echo "exit code: $?"
-set -e
+"$top/hack/busybox-bundle.sh" "$tmp/native" sh -c 'echo "hello from busybox on $(uname -m)"' >/dev/null
+"$top/hack/busybox-bundle.sh" "$tmp/arm64" true >/dev/null
+install -m 0755 "$foreign/arm64/busybox-static" "$tmp/arm64/rootfs/bin/busybox"
+g=(--root "$root" --log "$tmp/log.json" --log-format json)
 
-say "containerd's sequence: create, start, state, delete (all passed through)"
-jq '.process.args = ["sleep", "60"]' "$tmp/bundle/config.json" >"$tmp/c" && mv "$tmp/c" "$tmp/bundle/config.json"
-g=(--root "$root" --log "$tmp/bundle/log.json" --log-format json)
-"$eg" "${g[@]}" create --bundle "$tmp/bundle" --pid-file "$tmp/bundle/init.pid" demo2 </dev/null >/dev/null
-"$eg" "${g[@]}" start demo2
-echo "state: $("$eg" "${g[@]}" state demo2 | jq -c '{id, status, pid}')"
-"$eg" "${g[@]}" delete --force demo2
-echo "deleted; containers left: $("$eg" --root "$root" list -q | wc -l)"
+say "a native module: edgeguard decides, then runc runs it"
+"$eg" "${g[@]}" run --bundle "$tmp/native" native-module </dev/null
 
-say "a refusal's channel: one JSON error line in runc's --log, exit 1"
-echo "(here: EDGEGUARD_RUNC points at a runc that does not exist)"
-set +e
-EDGEGUARD_RUNC=/opt/missing/runc "$eg" "${g[@]}" create --bundle "$tmp/bundle" demo3 </dev/null
-echo "exit code: $?"
-set -e
-echo "last line of $tmp/bundle/log.json, as containerd's shim reads it:"
-tail -n 1 "$tmp/bundle/log.json"
+say "an arm64 module on this $(uname -m) host: refused at create, exit code $(
+        set +e; "$eg" "${g[@]}" create --bundle "$tmp/arm64" arm64-module </dev/null 2>/dev/null; echo $?)"
+echo "runc's --log now ends with the line containerd's shim turns into docker run's error:"
+tail -n 1 "$tmp/log.json" | jq .
+echo "containers left behind: $(runc --root "$root" list -q | wc -l)"
+
+say "edgeguard check explains it, without creating or logging anything"
+"$eg" check "$tmp/arm64" || true
+
+say "the decision log: one JSON line per decision ($tmp/decisions.jsonl)"
+jq -c '{time, decision, rule, id, detected: (.detected.os + "/" + .detected.arch), host: (.host.os + "/" + .host.arch)}' \
+        "$tmp/decisions.jsonl"

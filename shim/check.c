@@ -78,7 +78,8 @@ static int print_result(const struct evaluation *ev, bool json)
 
 int check_main(int argc, char *argv[])
 {
-        struct evaluation_request rq = {.id = "check"};
+        struct evaluation_request rq = {0};
+        char id[256];
         const char *policy = NULL;
         struct evaluation *ev;
         bool json = false, missing = false;
@@ -111,6 +112,15 @@ int check_main(int argc, char *argv[])
         }
         if (rq.bundle == NULL)
                 return usage_error("no BUNDLE given");
+        if (rq.id == NULL) { /* the bundle's name, as containerd's bundles are named by id */
+                size_t n = strlen(rq.bundle);
+                const char *base;
+                while (n > 1 && rq.bundle[n - 1] == '/')
+                        n--;
+                snprintf(id, sizeof(id), "%.*s", (int)n, rq.bundle);
+                base = strrchr(id, '/');
+                rq.id = base && base[1] ? base + 1 : id;
+        }
         if (rq.host != NULL) {
                 struct platform p;
                 struct eg_error err;

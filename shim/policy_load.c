@@ -33,7 +33,8 @@ static int read_policy_file(const char *path, char **text, size_t *len, struct e
         if (!S_ISREG(st.st_mode))
                 return eg_error_set(err, EINVAL, "policy file %s: not a regular file", path);
         if (st.st_size > (off_t)POLICY_SIZE_MAX)
-                return eg_error_set(err, EFBIG, "policy file %s: %lld bytes, over the %u-byte limit", path,
+                return eg_error_set(err, EFBIG,
+                                    "policy file %s: %lld bytes, over the %u-byte limit", path,
                                     (long long)st.st_size, POLICY_SIZE_MAX);
         if ((buf = malloc((size_t)st.st_size + 1)) == NULL)
                 return eg_error_set(err, ENOMEM, "policy file %s: out of memory", path);
