@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json_prescan.h"
+#include "json_syntax.h"
 #include "spec_keyset.h"
 #include "yajl_cleanup.h"
 
@@ -252,18 +253,8 @@ int json_parse(const char *text, size_t len, size_t max_size, size_t max_depth,
         if (p.failed) {
                 ret = -1;
         } else if (st != yajl_status_ok) {
-                /* yajl counts bytes per call: an error found by the closing
-                 * call is at the end of the text */
-                size_t at = complete_failed ? len : yajl_get_bytes_consumed(h);
-                unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)text, len);
                 char what[200], where[256];
-                size_t n;
-                snprintf(what, sizeof(what), "%s", msg ? (const char *)msg : "invalid JSON");
-                if (msg)
-                        yajl_free_error(h, msg);
-                n = strlen(what);
-                while (n > 0 && (what[n - 1] == '\n' || what[n - 1] == '.' || what[n - 1] == ' '))
-                        what[--n] = '\0';
+                size_t at = json_syntax_error(h, text, len, complete_failed, what, sizeof(what));
                 tree_path(&p, where, sizeof(where));
                 ret = eg_error_set(err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
         }

@@ -10,6 +10,7 @@
 
 #include "gofold.h"
 #include "json_prescan.h"
+#include "json_syntax.h"
 #include "spec_keyset.h"
 #include "yajl_cleanup.h"
 
@@ -541,19 +542,13 @@ static const yajl_callbacks callbacks = {
         .yajl_end_array = on_end_container,
 };
 
-static int syntax_error(struct parser *p, const char *text, size_t len)
+static int syntax_error(struct parser *p, const char *text, size_t len, bool at_end)
 {
-        unsigned char *msg = yajl_get_error(p->handle, 0, (const unsigned char *)text, len);
-        char what[256];
-        size_t n;
+        char what[256], where[256];
+        size_t at = json_syntax_error(p->handle, text, len, at_end, what, sizeof(what));
 
-        snprintf(what, sizeof(what), "%s", msg ? (const char *)msg : "invalid JSON");
-        if (msg)
-                yajl_free_error(p->handle, msg);
-        n = strlen(what);
-        while (n > 0 && (what[n - 1] == '\n' || what[n - 1] == '.' || what[n - 1] == ' '))
-                what[--n] = '\0';
-        fail(p, "invalid JSON: %s", what);
+        path_of(p, where, sizeof(where));
+        eg_error_set(p->err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
         return -1;
 }
 
@@ -562,6 +557,7 @@ int spec_parse(const char *text, size_t len, struct spec *out, struct eg_error *
         struct parser p = {.spec = out, .err = err};
         cleanup_yajl_handle yajl_handle h = NULL;
         yajl_status st;
+        bool at_end = false;
         int ret = 0;
 
         memset(out, 0, sizeof(*out));
@@ -575,12 +571,14 @@ int spec_parse(const char *text, size_t len, struct spec *out, struct eg_error *
                 return eg_error_set(err, 0, "out of memory");
         p.handle = h;
         st = yajl_parse(h, (const unsigned char *)text, len);
-        if (st == yajl_status_ok)
+        if (st == yajl_status_ok) {
                 st = yajl_complete_parse(h);
+                at_end = st != yajl_status_ok;
+        }
         if (p.failed)
                 ret = -1;
         else if (st != yajl_status_ok)
-                ret = syntax_error(&p, text, len);
+                ret = syntax_error(&p, text, len, at_end);
         spec_keyset_free(&p.keys);
         return ret;
 }

@@ -24,4 +24,9 @@ static inline bool str_copy(char *dst, size_t size, const char *src)
 void str_printf_first(char *dst, size_t size, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* Appends to dst (size bytes, *len used), cutting short and keeping it
+ * terminated when full: for messages built in pieces. */
+void str_append(char *dst, size_t size, size_t *len, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
 #endif

@@ -1,8 +1,9 @@
 #include "describe.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "../oci/str.h"
 
 static const char *machine_name(unsigned machine)
 {
@@ -48,22 +49,6 @@ static const char *pe_machine_name(unsigned machine)
         return NULL;
 }
 
-/* Appends to out at *o, keeping it terminated when cut. */
-__attribute__((format(printf, 4, 5))) static void add(char *out, size_t size, size_t *o,
-                                                      const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        if (*o >= size)
-                return;
-        va_start(ap, fmt);
-        n = vsnprintf(out + *o, size - *o, fmt, ap);
-        va_end(ap);
-        if (n > 0)
-                *o = *o + (size_t)n < size ? *o + (size_t)n : size - 1;
-}
-
 void describe_format(const struct exe_facts *exe, char *out, size_t size)
 {
         const struct elf_info *e = &exe->elf;
@@ -74,33 +59,33 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size)
         if (exe->kind == EXE_PE) {
                 m = pe_machine_name(exe->pe.machine);
                 if (m)
-                        add(out, size, &o, "PE %s", m);
+                        str_append(out, size, &o, "PE %s", m);
                 else
-                        add(out, size, &o, "PE machine 0x%04x", exe->pe.machine);
+                        str_append(out, size, &o, "PE machine 0x%04x", exe->pe.machine);
                 return;
         }
         if (exe->kind != EXE_ELF)
                 return;
         m = machine_name(e->machine);
-        add(out, size, &o, "ELF %d-bit %s ", e->bits, e->big_endian ? "MSB" : "LSB");
+        str_append(out, size, &o, "ELF %d-bit %s ", e->bits, e->big_endian ? "MSB" : "LSB");
         if (m)
-                add(out, size, &o, "%s", m);
+                str_append(out, size, &o, "%s", m);
         else
-                add(out, size, &o, "machine %u", e->machine);
+                str_append(out, size, &o, "machine %u", e->machine);
         if (e->arm_cpu_arch >= 0)
-                add(out, size, &o, ", Tag_CPU_arch %d", e->arm_cpu_arch);
+                str_append(out, size, &o, ", Tag_CPU_arch %d", e->arm_cpu_arch);
         if (e->float_abi)
-                add(out, size, &o, ", %s-float", e->float_abi);
+                str_append(out, size, &o, ", %s-float", e->float_abi);
         if (e->go_version[0])
-                add(out, size, &o, ", Go %s", e->go_version);
+                str_append(out, size, &o, ", Go %s", e->go_version);
         if (e->goarm[0])
-                add(out, size, &o, " GOARM=%s", e->goarm);
+                str_append(out, size, &o, " GOARM=%s", e->goarm);
         if (e->goamd64[0])
-                add(out, size, &o, " GOAMD64=%s", e->goamd64);
+                str_append(out, size, &o, " GOAMD64=%s", e->goamd64);
         if (e->interp[0])
-                add(out, size, &o, ", interpreter %s", e->interp);
+                str_append(out, size, &o, ", interpreter %s", e->interp);
         else
-                add(out, size, &o, ", static");
+                str_append(out, size, &o, ", static");
 }
 
 void describe_host(const struct host_facts *host, char *out, size_t size)
@@ -109,16 +94,17 @@ void describe_host(const struct host_facts *host, char *out, size_t size)
         size_t o = 0;
 
         platform_format(&host->platform, name, sizeof(name));
-        add(out, size, &o, "%s", name);
+        str_append(out, size, &o, "%s", name);
         if (host->simulated) {
-                add(out, size, &o, " (simulated)");
+                str_append(out, size, &o, " (simulated)");
                 return;
         }
-        add(out, size, &o, " (uname -m %s", host->machine);
+        str_append(out, size, &o, " (uname -m %s", host->machine);
         if (host->aarch32 != HOST_AARCH32_NOT_ARM64)
-                add(out, size, &o, "; 32-bit ARM: %s, from %s", host_aarch32_name(host->aarch32),
-                    host->aarch32_source ? host->aarch32_source : "?");
-        add(out, size, &o, ")");
+                str_append(out, size, &o, "; 32-bit ARM: %s, from %s",
+                           host_aarch32_name(host->aarch32),
+                           host->aarch32_source ? host->aarch32_source : "?");
+        str_append(out, size, &o, ")");
 }
 
 void describe_host_runs(const struct host_facts *host, char *out, size_t size)
@@ -131,23 +117,24 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
         out[0] = '\0';
         if (strcmp(p->arch, "amd64") == 0) {
                 if (level > 1)
-                        add(out, size, &o, "%s/amd64 up to %s and %s/386", os, p->variant, os);
+                        str_append(out, size, &o, "%s/amd64 up to %s and %s/386", os, p->variant,
+                                   os);
                 else
-                        add(out, size, &o, "%s/amd64 and %s/386", os, os);
+                        str_append(out, size, &o, "%s/amd64 and %s/386", os, os);
         } else if (strcmp(p->arch, "arm64") == 0) {
                 if (host->aarch32 == HOST_AARCH32_NO)
-                        add(out, size, &o, "%s/arm64 only (this CPU or kernel runs no 32-bit ARM)",
-                            os);
+                        str_append(out, size, &o,
+                                   "%s/arm64 only (this CPU or kernel runs no 32-bit ARM)", os);
                 else if (host->aarch32 == HOST_AARCH32_YES)
-                        add(out, size, &o, "%s/arm64 and %s/arm (v5 to v8)", os, os);
+                        str_append(out, size, &o, "%s/arm64 and %s/arm (v5 to v8)", os, os);
                 else
-                        add(out, size, &o, "%s/arm64 and, where the CPU runs 32-bit code, %s/arm",
-                            os, os);
+                        str_append(out, size, &o,
+                                   "%s/arm64 and, where the CPU runs 32-bit code, %s/arm", os, os);
         } else if (strcmp(p->arch, "arm") == 0 && level >= 5) {
-                add(out, size, &o, "%s/arm from v5 up to %s", os, p->variant);
+                str_append(out, size, &o, "%s/arm from v5 up to %s", os, p->variant);
         } else {
                 char name[3 * PLATFORM_NAME_MAX];
                 platform_format(p, name, sizeof(name));
-                add(out, size, &o, "%s only", name);
+                str_append(out, size, &o, "%s only", name);
         }
 }

@@ -1,9 +1,9 @@
 /* The one sentence a person needs: what was found, what the host runs,
  * which rule decided, and what to do about it. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../oci/str.h"
 #include "decision.h"
 #include "describe.h"
 
@@ -55,19 +55,7 @@ struct text {
         size_t size, len;
 };
 
-__attribute__((format(printf, 2, 3))) static void put(struct text *t, const char *fmt, ...)
-{
-        va_list ap;
-        int n;
-
-        if (t->len + 1 >= t->size)
-                return;
-        va_start(ap, fmt);
-        n = vsnprintf(t->buf + t->len, t->size - t->len, fmt, ap);
-        va_end(ap);
-        if (n > 0)
-                t->len = t->len + (size_t)n < t->size ? t->len + (size_t)n : t->size - 1;
-}
+#define put(t, ...) str_append((t)->buf, (t)->size, &(t)->len, __VA_ARGS__)
 
 static void who(struct text *t, const struct decision_context *ctx)
 {
