@@ -4,8 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../oci/path.h"
 #include "../oci/str.h"
+#include "argv.h"
 #include "policy_load.h"
 
 /* Engines that say who the container is in the spec: containerd's CRI
@@ -37,14 +37,15 @@ static void engine_context(struct evaluation *ev, const struct evaluation_reques
                 ctx->image = annotation_of(&ev->facts, image_keys);
 }
 
+/* The bundle as runc will see it, absolute, for messages and records. */
 static void bundle_path(struct evaluation *ev, const char *bundle)
 {
+        const struct runc_argv as_given = {.bundle = bundle};
         char cwd[PATH_MAX];
         struct eg_error err;
 
         if (getcwd(cwd, sizeof(cwd)) == NULL ||
-            path_join_clean(cwd, bundle ? bundle : "", ev->bundle_abs, sizeof(ev->bundle_abs),
-                            &err) < 0)
+            runc_argv_bundle_abs(&as_given, cwd, ev->bundle_abs, sizeof(ev->bundle_abs), &err) < 0)
                 str_copy(ev->bundle_abs, sizeof(ev->bundle_abs),
                          bundle && bundle[0] ? bundle : ".");
 }
