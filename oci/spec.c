@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "whole_file.h"
 
 static void strv_free(struct spec_strv *v)
 {
@@ -69,49 +70,13 @@ const char *spec_cap_set_name(enum spec_cap_set set)
 
 int spec_read_at(int bundle_fd, struct spec *out, struct stat *st, struct eg_error *err)
 {
-        cleanup_close int fd = -1;
         cleanup_free char *text = NULL;
         size_t len = 0;
 
         memset(out, 0, sizeof(*out));
-        fd = openat(bundle_fd, "config.json", O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (fd < 0)
-                return eg_error_set_errno(err, errno, "opening config.json");
-        if (fstat(fd, st) < 0)
-                return eg_error_set_errno(err, errno, "config.json");
-        if (!S_ISREG(st->st_mode))
-                return eg_error_set(err, 0, "config.json is not a regular file");
-        if ((unsigned long long)st->st_size > SPEC_SIZE_MAX)
-                return eg_error_set(err, 0, "config.json: %lld bytes, over the %u-byte limit",
-                                    (long long)st->st_size, SPEC_SIZE_MAX);
-        /* Sized by fstat, grown if the file grows meanwhile, never past the cap + 1 */
-        size_t capacity = (size_t)st->st_size + 1;
-        text = malloc(capacity);
-        if (text == NULL)
-                return eg_error_set(err, ENOMEM, "config.json: out of memory");
-        for (;;) {
-                ssize_t n = pread(fd, text + len, capacity - len, (off_t)len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return eg_error_set_errno(err, errno, "reading config.json");
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-                if (len == capacity) {
-                        char *bigger;
-                        if (capacity > SPEC_SIZE_MAX)
-                                return eg_error_set(err, 0,
-                                                    "config.json: grew past the %u-byte limit",
-                                                    SPEC_SIZE_MAX);
-                        capacity = capacity * 2 > SPEC_SIZE_MAX + 1u ? SPEC_SIZE_MAX + 1u
-                                                                     : capacity * 2;
-                        bigger = realloc(text, capacity);
-                        if (bigger == NULL)
-                                return eg_error_set(err, ENOMEM, "config.json: out of memory");
-                        text = bigger;
-                }
-        }
+        if (whole_file_read_at(bundle_fd, "config.json", "config.json", SPEC_SIZE_MAX, &text, &len,
+                               st, err) < 0)
+                return -1;
         if (spec_parse(text, len, out, err) < 0)
                 return eg_error_prefix(err, "config.json");
         return 0;
