@@ -1,16 +1,13 @@
 #include "runc_log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "../oci/cleanup.h"
 #include "../oci/rfc3339.h"
 #include "../oci/utf8.h"
 #include "../oci/yajl_cleanup.h"
+#include "append.h"
 
 #define LINE_MAX_BYTES 8192
 
@@ -97,26 +94,11 @@ int runc_log_append(const char *path, bool json, const char *level, const char *
 {
         char line[LINE_MAX_BYTES];
         struct timespec now;
-        struct stat st;
-        ssize_t written;
         int len;
-        /* O_NONBLOCK: opening a FIFO for writing would otherwise wait for a reader. */
-        cleanup_close int fd =
-                open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0644);
 
-        if (fd < 0)
-                return eg_error_set_errno(err, errno, "opening runc log %s", path);
-        if (fstat(fd, &st) < 0)
-                return eg_error_set_errno(err, errno, "examining runc log %s", path);
-        if (!S_ISREG(st.st_mode))
-                return eg_error_set(err, EINVAL, "runc log %s is not a regular file", path);
         clock_gettime(CLOCK_REALTIME, &now);
         len = runc_log_format(level, json, msg, now, line, sizeof line, err);
         if (len < 0)
                 return -1;
-        written = write(fd, line, (size_t)len);
-        if (written != len)
-                return eg_error_set_errno(err, written < 0 ? errno : EIO, "writing runc log %s",
-                                          path);
-        return 0;
+        return append_line(path, 0, 0644, "runc log", line, (size_t)len, err);
 }
