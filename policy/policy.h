@@ -53,7 +53,7 @@ struct policy_exception {
 struct policy {
         char path[256];                   /* the file read, or the one that was absent */
         char source[320];                 /* the file, or "built-in defaults (no FILE)" */
-        char sha256[SHA256_HEX_SIZE];     /* of the file's bytes; "" for the defaults */
+        char sha256[SHA256_HEX_SIZE];     /* of the file's bytes, when loaded for a decision */
         enum rule_mode modes[RULE_COUNT]; /* effective, after mode, rules and shorthands */
         char *runtime;                    /* absolute path of runc; NULL: look it up */
         char *decision_log;               /* path, "-" (stderr) or "syslog"; never NULL */
@@ -68,7 +68,8 @@ struct policy {
 int policy_defaults(struct policy *p, struct eg_error *err);
 
 /* Parses a policy file's text; source names it in messages and records.
- * policy_free p either way. */
+ * The content hash is left to the caller (sha256_hex), who needs it only
+ * for a record.  policy_free p either way. */
 int policy_parse(const char *text, size_t len, const char *source, struct policy *p,
                  struct eg_error *err);
 

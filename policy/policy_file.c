@@ -371,7 +371,6 @@ int policy_parse(const char *text, size_t len, const char *source, struct policy
                 return -1;
         str_copy(p->path, sizeof(p->path), source);
         str_copy(p->source, sizeof(p->source), source);
-        sha256_hex(text, len, p->sha256);
         ret = json_parse(text, len, POLICY_SIZE_MAX, POLICY_DEPTH_MAX, &top, err);
         if (ret == 0)
                 ret = read_top(&top, p, err);

@@ -61,7 +61,7 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
         if (ev == NULL)
                 return NULL;
         ev->in.policy = &ev->policy;
-        if (policy_load(rq->policy_path, rq->policy_named, &ev->policy, &err) < 0) {
+        if (policy_load(rq->policy_path, rq->policy_named, true, &ev->policy, &err) < 0) {
                 str_copy(ev->policy_error, sizeof(ev->policy_error), err.msg);
                 ev->in.policy_error = ev->policy_error;
         }

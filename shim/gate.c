@@ -84,7 +84,7 @@ char *gate_passthrough_runtime(void)
         const char *path = policy_load_path(&named);
         char *runtime = NULL;
 
-        if (policy_load(path, named, &p, &err) == 0 && p.runtime)
+        if (policy_load(path, named, false, &p, &err) == 0 && p.runtime)
                 runtime = steal_pointer(&p.runtime);
         policy_free(&p);
         return runtime;

@@ -19,7 +19,8 @@ const char *policy_load_path(bool *named)
         return *named ? env : POLICY_DEFAULT_PATH;
 }
 
-int policy_load(const char *path, bool named, struct policy *p, struct eg_error *err)
+int policy_load(const char *path, bool named, bool with_hash, struct policy *p,
+                struct eg_error *err)
 {
         cleanup_free char *text = NULL;
         size_t len = 0;
@@ -47,5 +48,7 @@ int policy_load(const char *path, bool named, struct policy *p, struct eg_error 
                 str_copy(p->path, sizeof(p->path), path);
                 return -1;
         }
+        if (with_hash)
+                sha256_hex(text, len, p->sha256);
         return 0;
 }

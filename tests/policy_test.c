@@ -1,7 +1,10 @@
 /* The policy file: every key, the effective modes, and a clear message
  * naming the key for every mistake an operator can make. */
 #include "../oci/rfc3339.h"
+#include <unistd.h>
+
 #include "../policy/policy.h"
+#include "../shim/policy_load.h"
 #include "harness.h"
 
 static int parse(const char *text, struct policy *p, struct eg_error *err)
@@ -34,11 +37,37 @@ TEST(defaults)
         CHECK_STR(p.decision_log, POLICY_DEFAULT_DECISION_LOG);
         CHECK(p.runtime == NULL && !p.has_host && p.n_exceptions == 0);
         policy_free(&p);
-        /* an empty object is the defaults, with the file's hash */
+        /* an empty object is the defaults */
         CHECK(parse("{}", &p, &err) == 0);
         CHECK(p.modes[RULE_ARCH] == MODE_ENFORCE && p.modes[RULE_UNKNOWN] == MODE_OFF);
-        CHECK_STR(p.sha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
         policy_free(&p);
+}
+
+/* The file's hash, for records: computed when asked, skipped when not. */
+TEST(loaded_with_hash)
+{
+        struct policy p;
+        struct eg_error err = {0};
+        char dir[256], path[300];
+        FILE *f;
+
+        CHECK(harness_mkdtemp(dir, sizeof(dir), "policy") != NULL);
+        snprintf(path, sizeof(path), "%s/policy.json", dir);
+        f = fopen(path, "we");
+        CHECK(f != NULL);
+        if (f) {
+                fputs("{}", f);
+                fclose(f);
+        }
+        CHECK(policy_load(path, true, true, &p, &err) == 0);
+        CHECK_STR(p.sha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        CHECK_STR(p.source, path);
+        policy_free(&p);
+        CHECK(policy_load(path, true, false, &p, &err) == 0);
+        CHECK_STR(p.sha256, "");
+        policy_free(&p);
+        unlink(path);
+        rmdir(dir);
 }
 
 TEST(every_key)
@@ -151,4 +180,5 @@ TEST(rfc3339_dates)
         CHECK(strstr(err.msg, "is not an RFC 3339 date-time") != NULL);
 }
 
-HARNESS_MAIN(RUN(defaults); RUN(every_key); RUN(mistakes_are_named); RUN(rfc3339_dates))
+HARNESS_MAIN(RUN(defaults); RUN(loaded_with_hash); RUN(every_key); RUN(mistakes_are_named);
+             RUN(rfc3339_dates))
