@@ -77,6 +77,5 @@ void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
-const char *rule_mode_name(enum rule_mode m);
 
 #endif

@@ -32,19 +32,6 @@ int rule_from_name(const char *name)
         return -1;
 }
 
-const char *rule_mode_name(enum rule_mode m)
-{
-        switch (m) {
-        case MODE_ENFORCE:
-                return "enforce";
-        case MODE_AUDIT:
-                return "audit";
-        case MODE_OFF:
-                return "off";
-        }
-        return "?";
-}
-
 static int set_string(char **dst, const char *src, struct eg_error *err)
 {
         free(*dst);
