@@ -29,6 +29,22 @@ static void declared_platform(struct bundle_facts *f)
         str_copy(f->declared_source, sizeof(f->declared_source), "annotations");
 }
 
+void facts_declare(struct bundle_facts *f, const struct platform *p, const char *source,
+                   const char *problem)
+{
+        if (f->has_declared || f->declared_problem[0])
+                return;
+        if (problem != NULL && problem[0]) {
+                str_copy(f->declared_problem, sizeof(f->declared_problem), problem);
+                return;
+        }
+        if (p == NULL)
+                return;
+        f->declared = *p;
+        f->has_declared = true;
+        str_copy(f->declared_source, sizeof(f->declared_source), source);
+}
+
 /* True when path lies at or below dir, both absolute and lexically clean
  * enough for a component-wise prefix test. */
 static bool path_under(const char *path, const char *dir)

@@ -30,7 +30,7 @@ struct bundle_facts {
 
         bool has_declared; /* any of the image annotations present */
         struct platform declared;
-        char declared_source[32];   /* "annotations" */
+        char declared_source[32];   /* "annotations", "moby image config" */
         char declared_problem[160]; /* an annotation that is not a platform name */
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
@@ -44,6 +44,12 @@ struct bundle_facts {
  * facts_free() out either way. */
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
                  struct eg_error *err);
+
+/* Takes the engine's word for the declared platform (or its problem with
+ * it) when the spec's annotations declare none: they were set for this
+ * very container, so they win. */
+void facts_declare(struct bundle_facts *f, const struct platform *p, const char *source,
+                   const char *problem);
 
 void facts_free(struct bundle_facts *f);
 

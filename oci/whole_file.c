@@ -7,16 +7,12 @@
 
 #include "cleanup.h"
 
-int whole_file_read_at(int dir_fd, const char *path, const char *what, size_t max, char **text,
-                       size_t *len, struct stat *st, struct eg_error *err)
+int whole_file_read_fd(int fd, const char *what, size_t max, char **text, size_t *len,
+                       struct stat *st, struct eg_error *err)
 {
-        /* O_NONBLOCK: a FIFO put there must not hang a container start */
-        cleanup_close int fd = openat(dir_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
         cleanup_free char *buf = NULL;
         size_t capacity, used = 0;
 
-        if (fd < 0)
-                return eg_error_set_errno(err, errno, "opening %s", what);
         if (fstat(fd, st) < 0)
                 return eg_error_set_errno(err, errno, "%s", what);
         if (!S_ISREG(st->st_mode))
@@ -53,4 +49,15 @@ int whole_file_read_at(int dir_fd, const char *path, const char *what, size_t ma
         *len = used;
         *text = steal_pointer(&buf);
         return 0;
+}
+
+int whole_file_read_at(int dir_fd, const char *path, const char *what, size_t max, char **text,
+                       size_t *len, struct stat *st, struct eg_error *err)
+{
+        /* O_NONBLOCK: a FIFO put there must not hang a container start */
+        cleanup_close int fd = openat(dir_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+        if (fd < 0)
+                return eg_error_set_errno(err, errno, "opening %s", what);
+        return whole_file_read_fd(fd, what, max, text, len, st, err);
 }

@@ -16,4 +16,9 @@
 int whole_file_read_at(int dir_fd, const char *path, const char *what, size_t max, char **text,
                        size_t *len, struct stat *st, struct eg_error *err);
 
+/* The same for a file the caller opened (O_NONBLOCK, to be safe from a
+ * FIFO); fd stays the caller's. */
+int whole_file_read_fd(int fd, const char *what, size_t max, char **text, size_t *len,
+                       struct stat *st, struct eg_error *err);
+
 #endif

@@ -18,6 +18,11 @@
 #define POLICY_SIZE_MAX             (1u << 20)
 #define POLICY_DEPTH_MAX            8
 #define POLICY_EXCEPTIONS_MAX       256
+#define POLICY_DOCKER_ROOT_DEFAULT  "/var/lib/docker"
+/* An identical refusal within this many seconds of the last one is counted,
+ * not logged in full again: a restart loop retries for ever. */
+#define POLICY_REPEAT_WINDOW_DEFAULT 3600
+#define POLICY_REPEAT_WINDOW_MAX     (7 * 24 * 3600)
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
@@ -57,6 +62,8 @@ struct policy {
         enum rule_mode modes[RULE_COUNT]; /* effective, after mode, rules and shorthands */
         char *runtime;                    /* absolute path of runc; NULL: look it up */
         char *decision_log;               /* path, "-" (stderr) or "syslog"; never NULL */
+        char *docker_root;                /* moby's data root; never NULL */
+        long repeat_window;               /* seconds; 0 logs every refusal in full */
         bool has_host;
         struct platform host; /* a simulated host instead of this machine */
         size_t n_exceptions;

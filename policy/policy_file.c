@@ -2,6 +2,7 @@
  * may hold. */
 #include "policy.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +49,9 @@ int policy_defaults(struct policy *p, struct eg_error *err)
                 p->modes[r] = MODE_ENFORCE;
         p->modes[RULE_UNKNOWN] = MODE_OFF;
         p->modes[RULE_METADATA] = MODE_OFF;
+        p->repeat_window = POLICY_REPEAT_WINDOW_DEFAULT;
+        if (set_string(&p->docker_root, POLICY_DOCKER_ROOT_DEFAULT, err) < 0)
+                return -1;
         return set_string(&p->decision_log, POLICY_DEFAULT_DECISION_LOG, err);
 }
 
@@ -61,9 +65,10 @@ void policy_free(struct policy *p)
         free(p->exceptions);
         free(p->runtime);
         free(p->decision_log);
+        free(p->docker_root);
         p->exceptions = NULL;
         p->n_exceptions = 0;
-        p->runtime = p->decision_log = NULL;
+        p->runtime = p->decision_log = p->docker_root = NULL;
 }
 
 /* ---- typed access with the key's path in every message ---- */
@@ -105,6 +110,25 @@ static int want_choice(const struct json_value *v, const char *where, const char
                          i ? (choices[i + 1] ? ", " : " or ") : "", choices[i]);
         }
         return bad(err, where, "\"%.64s\" is not %s", s, list);
+}
+
+/* A whole number of seconds, 0..max, written as a plain JSON integer. */
+static int want_seconds(const struct json_value *v, const char *where, long max, long *out,
+                        struct eg_error *err)
+{
+        char *end;
+        long n;
+
+        if (v->type != JSON_NUMBER)
+                return bad(err, where, "%s where a number of seconds is expected",
+                           json_type_name(v->type));
+        errno = 0;
+        n = strtol(v->text, &end, 10);
+        if (*end != '\0' || errno != 0 || n < 0 || n > max)
+                return bad(err, where, "%.32s is not a whole number of seconds from 0 to %ld",
+                           v->text, max);
+        *out = n;
+        return 0;
 }
 
 static int want_mode(const struct json_value *v, const char *where, bool off_allowed,
@@ -290,9 +314,9 @@ static int read_path_setting(const struct json_value *v, const char *key, bool l
 
 static int read_top(const struct json_value *top, struct policy *p, struct eg_error *err)
 {
-        static const char *const keys[] = {"mode",         "rules",      "runtime",
-                                           "decision_log", "unknown",    "allow_emulation",
-                                           "host",         "exceptions", NULL};
+        static const char *const keys[] = {
+                "mode", "rules",      "runtime",     "decision_log",  "unknown", "allow_emulation",
+                "host", "exceptions", "docker_root", "repeat_window", NULL};
         static const char *const unknown_choices[] = {"allow", "refuse", NULL};
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
@@ -326,6 +350,12 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 return -1;
         if ((v = json_get(top, "decision_log")) &&
             read_path_setting(v, "decision_log", true, &p->decision_log, err) < 0)
+                return -1;
+        if ((v = json_get(top, "docker_root")) &&
+            read_path_setting(v, "docker_root", false, &p->docker_root, err) < 0)
+                return -1;
+        if ((v = json_get(top, "repeat_window")) &&
+            want_seconds(v, "repeat_window", POLICY_REPEAT_WINDOW_MAX, &p->repeat_window, err) < 0)
                 return -1;
         if ((v = json_get(top, "host")) != NULL) {
                 const char *s = want_string(v, "host", err);

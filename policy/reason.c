@@ -153,6 +153,10 @@ static void refusal(struct text *t, const struct decision_input *in, const struc
                     res->expired->expires_text);
         put(t, " [rule %s%s]. ", rule_name(d->rule),
             d->verdict == VERDICT_AUDIT ? ", audit mode" : "");
+        /* an image that is labelled right but built wrong is the usual
+         * puzzle behind such a refusal: say so, whatever metadata's mode */
+        if (d->rule != RULE_METADATA && d->results[RULE_METADATA].outcome == OUTCOME_FAIL)
+                put(t, "Its metadata is wrong too: %s. ", d->results[RULE_METADATA].detail);
         if (d->verdict == VERDICT_REFUSE)
                 advice(t, d->rule, in);
 }

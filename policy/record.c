@@ -209,6 +209,49 @@ static void policy_object(struct gen *o, const struct decision_input *in)
         close_map(o);
 }
 
+static void engine_object(struct gen *o, const struct decision_context *ctx)
+{
+        if (ctx->engine == NULL)
+                return;
+        key(o, "engine");
+        open_map(o);
+        kv(o, "store", ctx->engine);
+        kv(o, "status", ctx->engine_status);
+        kv_nonempty(o, "detail", ctx->engine_detail);
+        close_map(o);
+}
+
+static void time_field(struct gen *o, const char *k, time_t t)
+{
+        struct timespec ts = {.tv_sec = t};
+        char text[RFC3339_MAX];
+
+        rfc3339_format(ts, false, text);
+        kv(o, k, text);
+}
+
+/* Left out for a refusal's first line: it is the record itself. */
+static void repeat_object(struct gen *o, const struct repeat_note *r)
+{
+        if (r == NULL || (r->count <= 1 && r->previous_count == 0))
+                return;
+        key(o, "repeat");
+        open_map(o);
+        kv_int(o, "count", (long long)r->count);
+        time_field(o, "since", r->first);
+        kv_int(o, "unlogged", (long long)r->unlogged);
+        if (r->previous_count) {
+                key(o, "previous");
+                open_map(o);
+                kv_int(o, "count", (long long)r->previous_count);
+                kv_int(o, "unlogged", (long long)r->previous_unlogged);
+                time_field(o, "first", r->previous_first);
+                time_field(o, "last", r->previous_last);
+                close_map(o);
+        }
+        close_map(o);
+}
+
 static const char *nonempty(const char *s)
 {
         return s && s[0] ? s : NULL;
@@ -238,6 +281,8 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "image", nonempty(in->ctx.image));
         if (nonempty(in->ctx.image_id))
                 kv(&o, "image_id", in->ctx.image_id);
+        engine_object(&o, &in->ctx);
+        repeat_object(&o, x->repeat);
         host_object(&o, in->host);
         declared_object(&o, in->facts);
         detected_object(&o, in->facts);

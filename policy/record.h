@@ -8,12 +8,14 @@
 #include <time.h>
 
 #include "decision.h"
+#include "repeat.h"
 
 struct record_extra {
         struct timespec time;
         long long duration_us; /* from the start of edgeguard to the decision; -1: leave out */
         const char *verb;      /* "create", "run", "restore", "check" */
         const char *version;   /* edgeguard's */
+        const struct repeat_note *repeat; /* a refusal seen before; NULL when not counted */
 };
 
 /* Returns a malloc'd, '\n'-terminated line in *out (its length in *len). */

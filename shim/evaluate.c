@@ -20,21 +20,43 @@ static const char *annotation_of(const struct bundle_facts *f, const char *const
         return NULL;
 }
 
+static const char *nonempty(const char *s)
+{
+        return s && s[0] ? s : NULL;
+}
+
+/* Who the container is and what the image says it is: the caller's word
+ * (check's options), then the spec's annotations, then dockerd's store. */
 static void engine_context(struct evaluation *ev, const struct evaluation_request *rq)
 {
         static const char *const name_keys[] = {"io.kubernetes.cri.container-name", "nerdctl/name",
                                                 NULL};
         static const char *const image_keys[] = {"io.kubernetes.cri.image-name", NULL};
         struct decision_context *ctx = &ev->in.ctx;
+        const struct moby_facts *m = &ev->moby;
 
         ctx->name = rq->name;
         ctx->image = rq->image;
-        if (ev->in.facts == NULL)
-                return;
+        if (ev->in.facts != NULL) {
+                if (ctx->name == NULL)
+                        ctx->name = annotation_of(&ev->facts, name_keys);
+                if (ctx->image == NULL)
+                        ctx->image = annotation_of(&ev->facts, image_keys);
+        }
+
+        moby_store_read(ev->policy.docker_root, rq->id, &ev->moby);
+        ctx->engine = "moby";
+        ctx->engine_status = moby_status_name(m->status);
+        ctx->engine_detail = m->detail;
+        /* fields are empty unless config.v2.json was read and well formed */
         if (ctx->name == NULL)
-                ctx->name = annotation_of(&ev->facts, name_keys);
+                ctx->name = nonempty(m->container.name);
         if (ctx->image == NULL)
-                ctx->image = annotation_of(&ev->facts, image_keys);
+                ctx->image = nonempty(m->container.image_ref);
+        ctx->image_id = nonempty(m->container.image_id);
+        if (ev->in.facts != NULL && (m->has_platform || m->platform_problem[0]))
+                facts_declare(&ev->facts, m->has_platform ? &m->platform : NULL,
+                              "moby image config", m->platform_problem);
 }
 
 /* The bundle as runc will see it, absolute, for messages and records. */

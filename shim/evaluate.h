@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
+#include "../oci/moby.h"
 #include "../policy/decision.h"
 
 struct evaluation_request {
@@ -23,6 +24,7 @@ struct evaluation {
         struct policy policy;
         struct host_facts host;
         struct bundle_facts facts;
+        struct moby_facts moby;
         char policy_error[EG_ERROR_MSG_MAX];
         char host_error[EG_ERROR_MSG_MAX];
         char config_error[EG_ERROR_MSG_MAX];

@@ -9,6 +9,7 @@
 #include "decision_log.h"
 #include "evaluate.h"
 #include "policy_load.h"
+#include "repeat_state.h"
 #include "report.h"
 #include "runc_log.h"
 #include "version.h"
@@ -30,6 +31,8 @@ static void log_decision(const struct evaluation *ev, const struct runc_argv *ar
         cleanup_free char *line = NULL;
         struct eg_error err = {0};
         const char *target = getenv("EDGEGUARD_DECISION_LOG");
+        char key[REPEAT_KEY_SIZE];
+        struct repeat_note note;
         size_t len;
 
         /* the environment's, for tests and debugging, over the policy's: it
@@ -37,6 +40,16 @@ static void log_decision(const struct evaluation *ev, const struct runc_argv *ar
         if (target == NULL || target[0] == '\0')
                 target = ev->policy.decision_log;
         clock_gettime(CLOCK_REALTIME, &x.time);
+        /* a restart loop's refusals are counted, not each logged in full;
+         * stderr and syslog have no table beside them */
+        if (ev->decision.verdict != VERDICT_ALLOW && target[0] == '/' &&
+            ev->policy.repeat_window > 0) {
+                repeat_key(&ev->in, &ev->decision, key);
+                repeat_state_observe(target, key, x.time.tv_sec, ev->policy.repeat_window, &note);
+                if (!note.write)
+                        return;
+                x.repeat = &note;
+        }
         x.duration_us = micros_since(started);
         if (record_format(&ev->in, &ev->decision, &x, &line, &len, &err) < 0 ||
             decision_log_write(target, line, len, &err) < 0)

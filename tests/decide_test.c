@@ -92,8 +92,11 @@ static void decide_scene(const struct scene *s)
         in.config_error = facts_ok ? NULL : ferr.msg;
         in.host = &host;
         in.policy = &p;
-        in.ctx = (struct decision_context){
-                "ctr1", bundle, s->name, s->image, NULL, 0, s->now ? s->now : 1800000000};
+        in.ctx = (struct decision_context){.id = "ctr1",
+                                           .bundle = bundle,
+                                           .name = s->name,
+                                           .image = s->image,
+                                           .now = s->now ? s->now : 1800000000};
         decide(&in, &d);
 
         x.time.tv_sec = 1800000000;

@@ -191,6 +191,19 @@ wait
 check_eq "200 concurrent creates: 200 lines" "$(wc -l <"$T/many.jsonl")" 200
 check_eq "... every one a JSON object, 200 distinct ids" "$(jq -r .id "$T/many.jsonl" | sort -u | wc -l)" 200
 check_eq "... 100 refused, 100 allowed" "$(jq -r .decision "$T/many.jsonl" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" " 100 allow; 100 refuse;"
+
+# ---- 100 concurrent identical refusals: counted exactly, logged at 1, 2, 4, ... 64
+: >"$T/loop.jsonl"
+for i in $(seq 1 100); do
+        EDGEGUARD_DECISION_LOG=$T/loop.jsonl "$EG" "${G[@]}" --log "$T/mod-arm64/log.json" --log-format json \
+                create --bundle "$T/mod-arm64" crash-loop </dev/null >/dev/null 2>&1 &
+done
+wait
+check_eq "100 identical refusals: 7 lines" "$(wc -l <"$T/loop.jsonl")" 7
+check_eq "... counting 1 2 4 8 16 32 64" "$(jq -r '.repeat.count // 1' "$T/loop.jsonl" | sort -n | tr '\n' ' ')" "1 2 4 8 16 32 64 "
+check_eq "... each line counts those it stands for" "$(jq -s 'map(1 + (.repeat.unlogged // 0)) | add' "$T/loop.jsonl")" 64
+check_eq "... the table beside the log holds all 100" "$(awk 'NR == 2 { print $2 }' "$T/loop.jsonl.repeats")" 100
+check_eq "... every refusal still reached its caller" "$(jq -r 'select(.level == "error") | .msg' "$T/mod-arm64/log.json" | grep -c crash-loop)" 100
 check_eq "no container left at the end" "$(containers)" 0
 check_eq "the machine's /var/log/edgeguard untouched" "$(ls -la --time-style=full-iso /var/log/edgeguard 2>&1)" "$machine_log_before"
 

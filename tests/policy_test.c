@@ -36,6 +36,8 @@ TEST(defaults)
         CHECK(p.modes[RULE_UNKNOWN] == MODE_OFF && p.modes[RULE_METADATA] == MODE_OFF);
         CHECK_STR(p.decision_log, POLICY_DEFAULT_DECISION_LOG);
         CHECK(p.runtime == NULL && !p.has_host && p.n_exceptions == 0);
+        CHECK_STR(p.docker_root, "/var/lib/docker");
+        CHECK(p.repeat_window == POLICY_REPEAT_WINDOW_DEFAULT);
         policy_free(&p);
         /* an empty object is the defaults */
         CHECK(parse("{}", &p, &err) == 0);
@@ -78,7 +80,8 @@ TEST(every_key)
                 "{\"comment\":\"for the "
                 "line\",\"mode\":\"audit\",\"rules\":{\"hyperv\":\"enforce\","
                 "\"metadata\":\"audit\"},\"runtime\":\"/usr/sbin/"
-                "runc\",\"decision_log\":\"syslog\","
+                "runc\",\"decision_log\":\"syslog\",\"docker_root\":\"/data/docker\","
+                "\"repeat_window\":0,"
                 "\"unknown\":\"refuse\",\"allow_emulation\":true,\"host\":\"linux/arm/v7\","
                 "\"exceptions\":[{\"name\":\"edge*\",\"image\":\"mcr.microsoft.com/*\",\"rules\":"
                 "[\"arch\",\"emulation\"],\"reason\":\"ticket 42\",\"expires\":"
@@ -94,6 +97,8 @@ TEST(every_key)
         CHECK(p.modes[RULE_EMULATION] == MODE_OFF);
         CHECK_STR(p.runtime, "/usr/sbin/runc");
         CHECK_STR(p.decision_log, "syslog");
+        CHECK_STR(p.docker_root, "/data/docker");
+        CHECK(p.repeat_window == 0);
         CHECK(p.has_host && strcmp(p.host.arch, "arm") == 0 && strcmp(p.host.variant, "v7") == 0);
         CHECK(p.n_exceptions == 2);
         if (p.n_exceptions == 2) {
@@ -124,6 +129,15 @@ TEST(mistakes_are_named)
         expect_error("{\"runtime\":\"runc\"}", "runtime: \"runc\" is not an absolute path");
         expect_error("{\"decision_log\":\"log.jsonl\"}",
                      "decision_log: \"log.jsonl\" is not an absolute path, \"-\" or \"syslog\"");
+        expect_error("{\"docker_root\":\"docker\"}",
+                     "docker_root: \"docker\" is not an absolute path");
+        expect_error("{\"docker_root\":null}", "docker_root: null where a string is expected");
+        expect_error("{\"repeat_window\":-1}", "repeat_window: -1 is not a whole number");
+        expect_error("{\"repeat_window\":1.5}", "repeat_window: 1.5 is not a whole number");
+        expect_error("{\"repeat_window\":99999999999999999999}", "is not a whole number");
+        expect_error("{\"repeat_window\":604801}", "from 0 to 604800");
+        expect_error("{\"repeat_window\":\"1h\"}",
+                     "repeat_window: a string where a number of seconds is expected");
         expect_error("{\"host\":\"arm64\"}", "host: \"arm64\" names no OS");
         expect_error("{\"host\":\"linux/ar m\"}", "host:");
         expect_error("{\"exceptions\":{}}", "exceptions: an object where an array is expected");

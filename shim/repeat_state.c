@@ -1,0 +1,73 @@
+#include "repeat_state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../oci/cleanup.h"
+#include "../oci/whole_file.h"
+
+/* Holders are edgeguard processes that keep the lock for a read and a
+ * write; one that keeps it longer must not delay a container start. */
+#define LOCK_TRIES    500
+#define LOCK_PAUSE_NS 200000L
+
+static int lock_bounded(int fd)
+{
+        const struct timespec pause = {.tv_nsec = LOCK_PAUSE_NS};
+
+        for (int i = 0; i < LOCK_TRIES; i++) {
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                        return 0;
+                if (errno != EWOULDBLOCK && errno != EINTR)
+                        return -1;
+                nanosleep(&pause, NULL);
+        }
+        return -1;
+}
+
+static void log_it(struct repeat_note *note, time_t now)
+{
+        memset(note, 0, sizeof(*note));
+        note->write = true;
+        note->count = 1;
+        note->first = now;
+}
+
+void repeat_state_observe(const char *log_path, const char *key, time_t now, long window,
+                          struct repeat_note *note)
+{
+        cleanup_close int fd = -1;
+        cleanup_free struct repeat_table *table = NULL;
+        cleanup_free char *text = NULL;
+        cleanup_free char *out = NULL;
+        char path[PATH_MAX];
+        struct eg_error err;
+        struct stat st;
+        size_t len = 0;
+
+        log_it(note, now);
+        if (snprintf(path, sizeof(path), "%s.repeats", log_path) >= (int)sizeof(path))
+                return;
+        fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
+        if (fd < 0 || lock_bounded(fd) < 0)
+                return;
+        if ((table = calloc(1, sizeof(*table))) == NULL || (out = malloc(REPEAT_STATE_MAX)) == NULL)
+                return;
+        /* an oversized or unreadable table starts afresh */
+        if (whole_file_read_fd(fd, "the repeat table", REPEAT_STATE_MAX, &text, &len, &st, &err) ==
+            0)
+                repeat_table_parse(text, len, table);
+        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return;
+        repeat_observe(table, key, now, window, note);
+        len = repeat_table_format(table, out, REPEAT_STATE_MAX);
+        if (pwrite(fd, out, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
+                log_it(note, now); /* the count may be lost: say so with a full line */
+}

@@ -1,0 +1,17 @@
+/* The table of repeated refusals, kept beside a decision log file as
+ * "<log>.repeats" and updated under an exclusive lock, so that concurrent
+ * creates count every refusal exactly once. */
+#ifndef EDGEGUARD_REPEAT_STATE_H
+#define EDGEGUARD_REPEAT_STATE_H
+
+#include <time.h>
+
+#include "../policy/repeat.h"
+
+/* Counts one refusal with this key.  When the table cannot be used (no
+ * such directory yet, not a regular file, a lock held too long) the note
+ * says to log it: a line too many, never a refusal lost. */
+void repeat_state_observe(const char *log_path, const char *key, time_t now, long window,
+                          struct repeat_note *note);
+
+#endif
