@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# The real thing: a private dockerd 20.10 (and its containerd 1.6, and runc)
+# with edgeguard as the default runtime, started by hack/dockerd.sh in this
+# suite's own directory and removed afterwards, also when the suite fails.
+# Images come from hack/test-images.sh (Debian's busybox-static, no
+# registry).  The machine's own dockerd, /etc/docker and /var/lib/docker
+# are never used.
+source "$(dirname "$0")/lib.sh"
+require_root
+
+DOCKER=${DOCKER:-/usr/bin/docker}
+D=$T/d
+RUNC_ROOT=$D/exec/runtime-runc/moby
+dockerd_stop() { "$TOP/hack/dockerd.sh" stop "$D"; }
+on_exit dockerd_stop
+# no sleep and no poll: hack/dockerd.sh returns on dockerd's own READY=1
+if ! "$TOP/hack/dockerd.sh" start "$D"; then
+        not_ok "the private dockerd starts (hack/dockerd.sh start)"
+        finish
+fi
+export DOCKER_HOST=unix://$D/docker.sock DOCKER_CONFIG=$D/client
+# the suite's records go where the private dockerd's policy says
+unset EDGEGUARD_DECISION_LOG
+DECISIONS=$D/decisions.jsonl
+docker() { "$DOCKER" "$@"; }
+quiet() { "$@" >/dev/null 2>&1; }
+policy() { jq -n --arg log "$DECISIONS" --arg root "$D/data" "{decision_log: \$log, docker_root: \$root} + ${1:-{\}}" >"$D/policy.json"; }
+record_of() { jq -c --arg name "$1" 'select(.name == $name)' "$DECISIONS" | tail -n 1; }
+runc_has() { runc --root "$RUNC_ROOT" state "$1" >/dev/null 2>&1; }
+
+"$TOP/hack/test-images.sh" "$T/images"
+read -r NATIVE FOREIGN <"$T/images/platforms"
+docker import --change 'CMD ["/bin/sh"]' "$T/images/native-rootfs.tar" edgeguard-test/native:1 >/dev/null
+for tarball in "$T/images"/edgeguard-test_*.tar; do docker load -q -i "$tarball" >/dev/null; done
+check_eq "the test images are loaded" "$(docker images --format '{{.Repository}}' | grep -c '^edgeguard-test/')" 5
+NET=(--network none)
+HOST_MACHINE=$(uname -m)
+
+# ---- edgeguard is the default runtime, and dockerd still sees runc's version
+check_eq "docker info: default runtime edgeguard" "$(docker info --format '{{.DefaultRuntime}}')" edgeguard
+runc_commit=$(runc --version | sed -n 's/^commit: //p')
+check_eq "docker info: runc's version, through edgeguard" "$(docker info --format '{{.RuncCommit.ID}}')" "$runc_commit"
+
+# ---- the native module and the whole lifecycle
+check_eq "native: docker run" "$(docker run --rm "${NET[@]}" edgeguard-test/native:1 uname -m)" "$HOST_MACHINE"
+check_eq "native: allowed, with moby's name and image in the record" \
+        "$(docker run "${NET[@]}" --name native-once edgeguard-test/native:1 true && record_of native-once | jq -r '[.decision, .image, .engine.status, .declared.source] | join(",")')" \
+        "allow,edgeguard-test/native:1,read,moby image config"
+out=$(script -qec "$DOCKER run -it --rm ${NET[*]} edgeguard-test/native:1 sh -c 'tty; exit 3'" /dev/null)
+check_eq "native: docker run -it gets a terminal and its exit code" "$?" 3
+check_contains "... a pty inside" "$out" "/dev/pts/"
+
+docker run -d "${NET[@]}" --name svc edgeguard-test/native:1 sleep 1000 >/dev/null
+check_eq "docker run -d: running" "$(docker inspect -f '{{.State.Status}}' svc)" running
+check_eq "docker exec" "$(docker exec svc echo inside)" inside
+check_contains "docker top" "$(docker top svc)" "sleep 1000"
+docker pause svc >/dev/null
+check_eq "docker pause" "$(docker inspect -f '{{.State.Status}}' svc)" paused
+docker unpause svc >/dev/null
+check_eq "docker unpause" "$(docker inspect -f '{{.State.Status}}' svc)" running
+check "docker update (runc update, resources on stdin)" quiet docker update --memory 64m --memory-swap 128m --cpu-shares 512 svc
+check_eq "... applied" "$(docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.CpuShares}}' svc)" "67108864 512"
+check_eq "... in the container's cgroup" "$(docker exec svc cat /sys/fs/cgroup/memory/memory.limit_in_bytes)" 67108864
+check "docker stop" quiet docker stop -t 1 svc
+check_eq "... exited" "$(docker inspect -f '{{.State.Status}}' svc)" exited
+check "docker start (a second create through edgeguard)" quiet docker start svc
+check "docker restart" quiet docker restart -t 1 svc
+check_eq "... running" "$(docker inspect -f '{{.State.Status}}' svc)" running
+check "docker kill" quiet docker kill svc
+check_eq "... killed (137)" "$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' svc)" "exited 137"
+check_eq "svc's three creates each recorded as allowed" "$(jq -r 'select(.name == "svc") | .decision' "$DECISIONS" | sort | uniq -c | tr -s ' ')" " 3 allow"
+check "docker rm -f" quiet docker rm -f svc
+
+# health: wait on dockerd's own event, not a poll
+docker run -d "${NET[@]}" --name hc --health-cmd true --health-interval 1s --health-start-period 0s \
+        edgeguard-test/native:1 sleep 1000 >/dev/null
+health=$(timeout 60 "$DOCKER" events --since 0 --filter container=hc --filter event=health_status \
+        --format '{{.Action}}' | { read -r line; echo "$line"; })
+check_eq "healthcheck (docker exec by dockerd): healthy" "$health" "health_status: healthy"
+check "docker rm -f a running container" quiet docker rm -f hc
+
+# ---- a module built for another architecture
+out=$(docker run "${NET[@]}" --name foreign-mod edgeguard-test/foreign:1 uname -m 2>&1)
+check_eq "foreign: docker run fails" "$?" 125
+check_contains "... the daemon's error holds edgeguard's reason" "$out" "OCI runtime create failed: edgeguard: refused container"
+check_contains "... naming the module and the image" "$out" "(name foreign-mod, image edgeguard-test/foreign:1)"
+check_contains "... the architecture found" "$out" "/bin/uname is linux/$FOREIGN"
+check_contains "... and the host" "$out" "this host is linux/$NATIVE"
+rec=$(record_of foreign-mod)
+check_eq "... the record: moby's declared platform and the detected one" \
+        "$(jq -r '[.decision, .rule, .declared.arch, .declared.source, .detected.arch, .image_id] | join(",")' <<<"$rec")" \
+        "refuse,arch,$FOREIGN,moby image config,$FOREIGN,$(docker image inspect -f '{{.Id}}' edgeguard-test/foreign:1)"
+id=$(docker inspect -f '{{.Id}}' foreign-mod)
+check_eq "... no process ever started" "$(docker inspect -f '{{.State.Pid}} {{.State.StartedAt}}' foreign-mod)" "0 0001-01-01T00:00:00Z"
+check "... and runc never created it" bash -c "! runc --root '$RUNC_ROOT' state '$id' >/dev/null 2>&1"
+
+# ---- labels that lie
+out=$(docker run "${NET[@]}" --name liar edgeguard-test/label-native-holds-foreign:1 uname -m 2>&1)
+check_eq "labelled $NATIVE, holding $FOREIGN: refused" "$?" 125
+check_contains "... the disagreement named" "$out" \
+        "Its metadata is wrong too: the image declares linux/$NATIVE (moby image config) but /bin/uname is linux/$FOREIGN"
+out=$(docker run --rm "${NET[@]}" --name honest-binary edgeguard-test/label-foreign-holds-native:1 uname -m 2>/dev/null)
+check_eq "labelled $FOREIGN, holding $NATIVE: runs (the binary decides)" "$out" "$HOST_MACHINE"
+check_eq "... its record names the disagreement" \
+        "$(record_of honest-binary | jq -r '[.decision, .rules.metadata.result, .rules.metadata.detail] | join(",")')" \
+        "allow,fail,the image declares linux/$FOREIGN (moby image config) but /bin/uname is linux/$NATIVE"
+out=$(docker run "${NET[@]}" --name script-mod edgeguard-test/foreign-interpreter:1 2>&1)
+check_eq "a script with a $FOREIGN interpreter: refused" "$?" 125
+check_contains "... naming the interpreter" "$out" "/opt/$FOREIGN/busybox (the #! interpreter of /app/start.sh) is linux/$FOREIGN"
+
+# ---- a restart loop: edgeAgent starts a refused module again and again
+docker create "${NET[@]}" --name crashloop edgeguard-test/foreign:1 >/dev/null 2>&1
+fails=0
+for _ in $(seq 1 50); do docker start crashloop >/dev/null 2>&1 || fails=$((fails + 1)); done
+check_eq "50 starts of a refused module: 50 refusals" "$fails" 50
+lines=$(jq -c 'select(.name == "crashloop")' "$DECISIONS")
+check_eq "... 6 decision lines (the 1st, 2nd, 4th, 8th, 16th, 32nd)" "$(wc -l <<<"$lines")" 6
+check_eq "... the last says how many so far" "$(tail -n 1 <<<"$lines" | jq -r '[.repeat.count, .repeat.unlogged] | join(",")')" "32,15"
+check_eq "... and every line stands for its refusals" "$(jq -s 'map(1 + (.repeat.unlogged // 0)) | add' <<<"$lines")" 32
+check_eq "... the table beside the log holds all 50" "$(awk '$2 == 50' "$DECISIONS.repeats" | wc -l)" 1
+check_contains "... and the 50th start still told the user why" "$(docker start crashloop 2>&1)" "edgeguard: refused container"
+
+# ---- emulation: qemu-user-static registered here, then removed
+if [[ $FOREIGN == arm64 ]]; then
+        binfmt_before=$(binfmt_state)
+        if binfmt_register_aarch64; then
+                out=$(docker run --rm "${NET[@]}" --name emu edgeguard-test/foreign:1 uname -m 2>&1)
+                check_contains "arm64 with qemu registered: refused by default (rule emulation)" "$out" "[rule emulation]"
+                policy '{allow_emulation: true}'
+                out=$(docker run --rm "${NET[@]}" --name emu edgeguard-test/foreign:1 uname -m 2>/dev/null)
+                check_eq "... with allow_emulation it runs, under qemu" "$out" aarch64
+                policy
+                binfmt_restore
+                check_eq "... the host's binfmt_misc state is restored" "$(binfmt_state)" "$binfmt_before"
+        fi
+else
+        not_ok "emulation checks need an amd64 host (this is $NATIVE)"
+fi
+
+# ---- a policy that cannot be read: refuse creates, never stop a running module
+docker run -d "${NET[@]}" --name keeper edgeguard-test/native:1 sleep 1000 >/dev/null
+echo '{"mode": ' >"$D/policy.json"
+out=$(docker run --rm "${NET[@]}" edgeguard-test/native:1 true 2>&1)
+check_contains "a corrupt policy refuses docker run" "$out" "policy file $D/policy.json"
+check "... but docker stop goes through" quiet docker stop -t 1 keeper
+check "... and docker rm" quiet docker rm keeper
+policy
+
+dockerd_stop
+check_eq "stopping leaves no process behind" "$(pgrep -f -- "$D/" || true)" ""
+check_eq "... and no mount" "$(grep -cF "$D" /proc/self/mountinfo)" 0
+finish
