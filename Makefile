@@ -98,7 +98,7 @@ check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FOREIGN)
 		--suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS) \
 		--suite integration $(wildcard tests/*_test.sh)
 
-demo: edgeguard $(FOREIGN)
+demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
 
 install: edgeguard

@@ -9,6 +9,8 @@ packages=(
         libyajl-dev libseccomp-dev libcap-dev               # the three libraries
         runc busybox-static                                 # the real runtime, a rootfs
         qemu-user-static                                    # binfmt_misc emulation tests
+        docker.io containerd                                # the engines, run privately by tests
+        procps                                              # pgrep, for the engine tests
         valgrind jq file                                    # tests
         clang-format cppcheck shellcheck                    # make format-check / lint
 )
@@ -28,4 +30,13 @@ fi
 echo "install-deps.sh: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Installing docker.io or containerd must not start the machine's own
+# daemons: tests run private ones.  Where no policy-rc.d says so already,
+# one is in place for the duration of the install.
+policy_rc=/usr/sbin/policy-rc.d
+if [[ ! -e $policy_rc ]]; then
+        printf '#!/bin/sh\n# edgeguard install-deps.sh: no service starts during the install\nexit 101\n' >"$policy_rc"
+        chmod 0755 "$policy_rc"
+        trap 'rm -f "$policy_rc"' EXIT
+fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

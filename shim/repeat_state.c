@@ -18,6 +18,11 @@
 #define LOCK_TRIES    500
 #define LOCK_PAUSE_NS 200000L
 
+struct scratch {
+        struct repeat_table table;
+        char out[REPEAT_STATE_MAX];
+};
+
 static int lock_bounded(int fd)
 {
         const struct timespec pause = {.tv_nsec = LOCK_PAUSE_NS};
@@ -40,17 +45,36 @@ static void log_it(struct repeat_note *note, time_t now)
         note->first = now;
 }
 
+/* Reads the locked table, counts the refusal in it, writes it back. */
+static int count_in_table(int fd, const char *key, time_t now, long window,
+                          struct repeat_note *note)
+{
+        cleanup_free struct scratch *w = calloc(1, sizeof(*w));
+        cleanup_free char *text = NULL;
+        struct eg_error err;
+        struct stat st;
+        size_t len = 0;
+
+        if (w == NULL)
+                return -1;
+        /* an oversized or unreadable table starts afresh */
+        if (whole_file_read_fd(fd, "the repeat table", REPEAT_STATE_MAX, &text, &len, &st, &err) ==
+            0)
+                repeat_table_parse(text, len, &w->table);
+        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+                return -1; // cppcheck-suppress memleak ; cppcheck does not see cleanup_free
+        repeat_observe(&w->table, key, now, window, note);
+        len = repeat_table_format(&w->table, w->out, sizeof(w->out));
+        if (pwrite(fd, w->out, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
+                return -1; /* the count may be lost: say so with a full line */
+        return 0;
+}
+
 void repeat_state_observe(const char *log_path, const char *key, time_t now, long window,
                           struct repeat_note *note)
 {
         cleanup_close int fd = -1;
-        cleanup_free struct repeat_table *table = NULL;
-        cleanup_free char *text = NULL;
-        cleanup_free char *out = NULL;
         char path[PATH_MAX];
-        struct eg_error err;
-        struct stat st;
-        size_t len = 0;
 
         log_it(note, now);
         if (snprintf(path, sizeof(path), "%s.repeats", log_path) >= (int)sizeof(path))
@@ -58,16 +82,6 @@ void repeat_state_observe(const char *log_path, const char *key, time_t now, lon
         fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
         if (fd < 0 || lock_bounded(fd) < 0)
                 return;
-        if ((table = calloc(1, sizeof(*table))) == NULL || (out = malloc(REPEAT_STATE_MAX)) == NULL)
-                return;
-        /* an oversized or unreadable table starts afresh */
-        if (whole_file_read_fd(fd, "the repeat table", REPEAT_STATE_MAX, &text, &len, &st, &err) ==
-            0)
-                repeat_table_parse(text, len, table);
-        else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-                return;
-        repeat_observe(table, key, now, window, note);
-        len = repeat_table_format(table, out, REPEAT_STATE_MAX);
-        if (pwrite(fd, out, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) < 0)
-                log_it(note, now); /* the count may be lost: say so with a full line */
+        if (count_in_table(fd, key, now, window, note) < 0)
+                log_it(note, now);
 }
