@@ -74,8 +74,13 @@ check "docker rm -f" quiet docker rm -f svc
 # health: wait on dockerd's own event, not a poll
 docker run -d "${NET[@]}" --name hc --health-cmd true --health-interval 1s --health-start-period 0s \
         edgeguard-test/native:1 sleep 1000 >/dev/null
-health=$(timeout 60 "$DOCKER" events --since 0 --filter container=hc --filter event=health_status \
-        --format '{{.Action}}' | { read -r line; echo "$line"; })
+exec {events}< <(exec timeout 60 "$DOCKER" events --since 0 --filter container=hc \
+        --filter event=health_status --format '{{.Action}}')
+events_pid=$!
+health=""
+read -r -u "$events" health || true
+kill "$events_pid" 2>/dev/null
+exec {events}<&-
 check_eq "healthcheck (docker exec by dockerd): healthy" "$health" "health_status: healthy"
 check "docker rm -f a running container" quiet docker rm -f hc
 
