@@ -28,6 +28,7 @@ start() {
         if [[ ! -e $dir/policy.json ]]; then
                 jq -n --arg log "$dir/decisions.jsonl" '{decision_log: $log}' >"$dir/policy.json"
         fi
+        note_shared_dirs "$dir"
         cat >"$dir/config.toml" <<EOF
 version = 2
 root = "$dir/root"

@@ -44,5 +44,20 @@ remove_tree() {
                 timeout 10 "$HELPERS/pidwait" "$pid" 2>/dev/null || true
         done
         unmount_under "$dir"
+        forget_shared_dirs "$dir"
         rm -rf "$dir"
+}
+
+# containerd 1.6 puts shim sockets in /run/containerd/s and ctr its fifos in
+# /run/containerd/fifo whatever its configured state directory: fixed
+# paths.  note_shared_dirs DIR remembers whether /run/containerd was there
+# before; forget_shared_dirs DIR removes it again, only if made here and
+# only what is empty (a machine's containerd started meanwhile keeps it).
+note_shared_dirs() {
+        [[ -e /run/containerd ]] || touch "$1/made-run-containerd"
+}
+forget_shared_dirs() {
+        if [[ -e $1/made-run-containerd ]]; then
+                rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null || true
+        fi
 }

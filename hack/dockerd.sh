@@ -44,6 +44,7 @@ start() {
                 jq -n --arg log "$dir/decisions.jsonl" --arg root "$dir/data" \
                         '{decision_log: $log, docker_root: $root}' >"$dir/policy.json"
         fi
+        note_shared_dirs "$dir"
         jq -n --arg eg "$EDGEGUARD" '{
                 runtimes: {edgeguard: {path: $eg}},
                 "default-runtime": "edgeguard",

@@ -8,6 +8,7 @@ source "$(dirname "$0")/lib.sh"
 require_root
 
 C=$T/c
+shared_before=$(ls -A /run/containerd 2>&1)
 containerd_stop() { "$TOP/hack/containerd.sh" stop "$C"; }
 on_exit containerd_stop
 if ! "$TOP/hack/containerd.sh" start "$C"; then
@@ -58,5 +59,6 @@ quiet ctr container rm foreign-mod
 
 containerd_stop
 check_eq "stopping leaves no process behind" "$(pgrep -f -- "$C/" || true)" ""
+check_eq "... /run/containerd as it was (containerd's fixed shim socket directory)" "$(ls -A /run/containerd 2>&1)" "$shared_before"
 check_eq "... and no mount" "$(grep -cF "$C" /proc/self/mountinfo)" 0
 finish

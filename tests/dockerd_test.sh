@@ -11,6 +11,7 @@ require_root
 DOCKER=${DOCKER:-/usr/bin/docker}
 D=$T/d
 RUNC_ROOT=$D/exec/runtime-runc/moby
+shared_before=$(ls -A /run/containerd 2>&1)
 dockerd_stop() { "$TOP/hack/dockerd.sh" stop "$D"; }
 on_exit dockerd_stop
 # no sleep and no poll: hack/dockerd.sh returns on dockerd's own READY=1
@@ -153,5 +154,6 @@ policy
 
 dockerd_stop
 check_eq "stopping leaves no process behind" "$(pgrep -f -- "$D/" || true)" ""
+check_eq "... /run/containerd as it was (containerd's fixed shim socket directory)" "$(ls -A /run/containerd 2>&1)" "$shared_before"
 check_eq "... and no mount" "$(grep -cF "$D" /proc/self/mountinfo)" 0
 finish
