@@ -61,6 +61,12 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
                                                                  : "nothing");
                 }
         }
+        if (in->ctx.engine) {
+                snprintf(text, sizeof(text), "%s store %s: %.400s", in->ctx.engine,
+                         in->ctx.engine_status ? in->ctx.engine_status : "?",
+                         in->ctx.engine_detail ? in->ctx.engine_detail : "");
+                put_clean(f, "engine:", text);
+        }
         if (in->host) {
                 describe_host(in->host, text, sizeof(text));
                 put_clean(f, "host:", text);

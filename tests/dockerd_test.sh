@@ -54,6 +54,10 @@ check_contains "... a pty inside" "$out" "/dev/pts/"
 docker run -d "${NET[@]}" --name svc edgeguard-test/native:1 sleep 1000 >/dev/null
 check_eq "docker run -d: running" "$(docker inspect -f '{{.State.Status}}' svc)" running
 check_eq "docker exec" "$(docker exec svc echo inside)" inside
+svc_bundle=$D/exec/containerd/daemon/io.containerd.runtime.v2.task/moby/$(docker inspect -f '{{.Id}}' svc)
+out=$(EDGEGUARD_POLICY=$D/policy.json "$EG" check "$svc_bundle")
+check_contains "edgeguard check of a running module's bundle: moby's name and image" "$out" "(name svc, image edgeguard-test/native:1)"
+check_contains "... and what it read" "$out" "engine:     moby store read: $D/data: container and image config read"
 check_contains "docker top" "$(docker top svc)" "sleep 1000"
 docker pause svc >/dev/null
 check_eq "docker pause" "$(docker inspect -f '{{.State.Status}}' svc)" paused
