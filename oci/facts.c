@@ -17,14 +17,11 @@ static void declared_platform(struct bundle_facts *f)
 
         if (os == NULL && arch == NULL && variant == NULL)
                 return;
-        if (platform_set(&f->declared, os, arch, variant, &err) < 0) {
+        if (platform_set_declared(&f->declared, os, arch, variant, &err) < 0) {
                 snprintf(f->declared_problem, sizeof(f->declared_problem),
                          "image annotations: %.130s", err.msg);
                 return;
         }
-        /* without an architecture, normalize must not invent arm's v7 */
-        if (arch == NULL)
-                f->declared.variant[0] = '\0';
         f->has_declared = true;
         str_copy(f->declared_source, sizeof(f->declared_source), "annotations");
 }

@@ -5,17 +5,9 @@
 #include "json_tree.h"
 #include "str.h"
 
-static bool is_lower_hex(const char *s, size_t n)
-{
-        for (size_t i = 0; i < n; i++)
-                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-                        return false;
-        return s[n] == '\0';
-}
-
 bool moby_is_id(const char *id)
 {
-        return id != NULL && strnlen(id, 65) == 64 && is_lower_hex(id, 64);
+        return id != NULL && strnlen(id, 65) == 64 && str_is_lower_hex(id, 64);
 }
 
 /* A storage driver's name is one path component we open: overlay2, vfs,
@@ -74,7 +66,7 @@ static int container_fields(const struct json_value *top, struct moby_container 
         if (ref != NULL)
                 str_copy(out->image_ref, sizeof(out->image_ref), ref);
         if (image != NULL && strncmp(image, "sha256:", 7) == 0 && strlen(image) == 7 + 64 &&
-            is_lower_hex(image + 7, 64))
+            str_is_lower_hex(image + 7, 64))
                 str_copy(out->image_id, sizeof(out->image_id), image);
         if (driver != NULL && is_driver_name(driver))
                 str_copy(out->driver, sizeof(out->driver), driver);
@@ -115,11 +107,8 @@ static int image_fields(const struct json_value *top, struct platform *out, bool
                 variant = NULL;
         if (os == NULL && arch == NULL)
                 return 0;
-        if (platform_set(out, os, arch, variant, err) < 0)
+        if (platform_set_declared(out, os, arch, variant, err) < 0)
                 return -1;
-        /* without an architecture, normalize must not invent arm's v7 */
-        if (arch == NULL)
-                out->variant[0] = '\0';
         *declared = true;
         return 0;
 }

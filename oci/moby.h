@@ -13,11 +13,10 @@
 #include "error.h"
 #include "platform.h"
 
-#define MOBY_DOCKER_ROOT_DEFAULT "/var/lib/docker"
-#define MOBY_CONFIG_MAX          (4u << 20) /* config.v2.json */
-#define MOBY_IMAGE_CONFIG_MAX    (4u << 20)
-#define MOBY_JSON_DEPTH_MAX      32
-#define MOBY_IMAGE_ID_SIZE       (sizeof("sha256:") + 64)
+#define MOBY_CONFIG_MAX       (4u << 20) /* config.v2.json */
+#define MOBY_IMAGE_CONFIG_MAX (4u << 20)
+#define MOBY_JSON_DEPTH_MAX   32
+#define MOBY_IMAGE_ID_SIZE    (sizeof("sha256:") + 64)
 
 struct moby_container {
         char name[256];                    /* config.v2.json "Name" without its leading '/' */

@@ -83,6 +83,7 @@ static void image_config(int root_fd, const char *root, struct moby_facts *out)
 
 void moby_store_read(const char *docker_root, const char *id, struct moby_facts *out)
 {
+        const char *const config_parts[] = {"containers", id, "config.v2.json"};
         cleanup_close int root_fd = -1;
         cleanup_free char *text = NULL;
         size_t len;
@@ -107,21 +108,12 @@ void moby_store_read(const char *docker_root, const char *id, struct moby_facts 
                          strerror(errno));
                 return;
         }
-        {
-                const char *const parts[] = {"containers", id, "config.v2.json"};
-                if (read_below(root_fd, parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text, &len,
-                               &err) < 0) {
-                        /* a missing file says "not ours"; anything else is a fault */
-                        if (err.errnum != ENOENT)
-                                out->status = MOBY_INVALID;
-                        snprintf(out->detail, sizeof(out->detail),
-                                 "%.200s/containers/%.12s.../config.v2.json: %.300s", docker_root,
-                                 id, err.msg);
-                        return;
-                }
-        }
-        if (moby_container_parse(text, len, &out->container, &err) < 0) {
-                out->status = MOBY_INVALID;
+        if (read_below(root_fd, config_parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text, &len,
+                       &err) < 0 ||
+            moby_container_parse(text, len, &out->container, &err) < 0) {
+                /* a missing file says "not ours"; anything else is a fault */
+                if (err.errnum != ENOENT)
+                        out->status = MOBY_INVALID;
                 snprintf(out->detail, sizeof(out->detail),
                          "%.200s/containers/%.12s.../config.v2.json: %.300s", docker_root, id,
                          err.msg);

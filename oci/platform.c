@@ -113,6 +113,16 @@ int platform_set(struct platform *p, const char *os, const char *arch, const cha
         return 0;
 }
 
+int platform_set_declared(struct platform *p, const char *os, const char *arch, const char *variant,
+                          struct eg_error *err)
+{
+        if (platform_set(p, os, arch, variant, err) < 0)
+                return -1;
+        if (arch == NULL)
+                p->variant[0] = '\0';
+        return 0;
+}
+
 int platform_parse(const char *text, struct platform *p, struct eg_error *err)
 {
         char buf[3 * PLATFORM_NAME_MAX], *parts[4] = {0};

@@ -28,6 +28,11 @@ void platform_normalize(struct platform *p);
 int platform_set(struct platform *p, const char *os, const char *arch, const char *variant,
                  struct eg_error *err);
 
+/* platform_set for what an image declares about itself: without an
+ * architecture there is no variant (normalize would make arm's v7 of it). */
+int platform_set_declared(struct platform *p, const char *os, const char *arch, const char *variant,
+                          struct eg_error *err);
+
 /* Parses "OS/ARCH[/VARIANT]" or "ARCH[/VARIANT]" (OS then left empty). */
 int platform_parse(const char *text, struct platform *p, struct eg_error *err);
 

@@ -19,6 +19,21 @@ static inline bool str_copy(char *dst, size_t size, const char *src)
         return fits;
 }
 
+/* s when it has text, else NULL: for optional fields that arrive as "". */
+static inline const char *str_nonempty(const char *s)
+{
+        return s && s[0] ? s : NULL;
+}
+
+/* True when the n bytes at s are all 0-9 or a-f: digests and docker ids. */
+static inline bool str_is_lower_hex(const char *s, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+                        return false;
+        return true;
+}
+
 /* Formats into dst unless dst already holds a message: when one fault
  * leads to others, the first is the one worth telling. */
 void str_printf_first(char *dst, size_t size, const char *fmt, ...)

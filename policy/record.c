@@ -6,6 +6,7 @@
 
 #include "../oci/cleanup.h"
 #include "../oci/rfc3339.h"
+#include "../oci/str.h"
 #include "../oci/utf8.h"
 #include "../oci/yajl_cleanup.h"
 #include "describe.h"
@@ -221,13 +222,17 @@ static void engine_object(struct gen *o, const struct decision_context *ctx)
         close_map(o);
 }
 
-static void time_field(struct gen *o, const char *k, time_t t)
+static void time_field(struct gen *o, const char *k, struct timespec t, bool micro)
 {
-        struct timespec ts = {.tv_sec = t};
         char text[RFC3339_MAX];
 
-        rfc3339_format(ts, false, text);
+        rfc3339_format(t, micro, text);
         kv(o, k, text);
+}
+
+static void seconds_field(struct gen *o, const char *k, time_t t)
+{
+        time_field(o, k, (struct timespec){.tv_sec = t}, false);
 }
 
 /* Left out for a refusal's first line: it is the record itself. */
@@ -238,23 +243,18 @@ static void repeat_object(struct gen *o, const struct repeat_note *r)
         key(o, "repeat");
         open_map(o);
         kv_int(o, "count", (long long)r->count);
-        time_field(o, "since", r->first);
+        seconds_field(o, "since", r->first);
         kv_int(o, "unlogged", (long long)r->unlogged);
         if (r->previous_count) {
                 key(o, "previous");
                 open_map(o);
                 kv_int(o, "count", (long long)r->previous_count);
                 kv_int(o, "unlogged", (long long)r->previous_unlogged);
-                time_field(o, "first", r->previous_first);
-                time_field(o, "last", r->previous_last);
+                seconds_field(o, "first", r->previous_first);
+                seconds_field(o, "last", r->previous_last);
                 close_map(o);
         }
         close_map(o);
-}
-
-static const char *nonempty(const char *s)
-{
-        return s && s[0] ? s : NULL;
 }
 
 int record_format(const struct decision_input *in, const struct decision *d,
@@ -262,24 +262,22 @@ int record_format(const struct decision_input *in, const struct decision *d,
 {
         cleanup_yajl_gen yajl_gen g = yajl_gen_alloc(NULL);
         struct gen o = {.g = g};
-        char time[RFC3339_MAX];
         const unsigned char *buf;
         size_t n;
 
         if (g == NULL)
                 return eg_error_set(err, ENOMEM, "allocating the JSON generator");
-        rfc3339_format(x->time, true, time);
         open_map(&o);
-        kv(&o, "time", time);
+        time_field(&o, "time", x->time, true);
         kv(&o, "decision", verdict_name(d->verdict));
         kv(&o, "rule", d->rule == RULE_COUNT ? NULL : rule_name(d->rule));
         kv(&o, "reason", d->reason);
         kv(&o, "verb", x->verb);
         kv(&o, "id", in->ctx.id);
         kv(&o, "bundle", in->ctx.bundle);
-        kv(&o, "name", nonempty(in->ctx.name));
-        kv(&o, "image", nonempty(in->ctx.image));
-        if (nonempty(in->ctx.image_id))
+        kv(&o, "name", str_nonempty(in->ctx.name));
+        kv(&o, "image", str_nonempty(in->ctx.image));
+        if (str_nonempty(in->ctx.image_id))
                 kv(&o, "image_id", in->ctx.image_id);
         engine_object(&o, &in->ctx);
         repeat_object(&o, x->repeat);

@@ -52,11 +52,9 @@ static bool parse_line(const char *s, const char *end, struct repeat_entry *e)
 {
         unsigned long long v[5];
 
-        if (end - s < REPEAT_KEY_SIZE || s[REPEAT_KEY_SIZE - 1] != ' ')
+        if (end - s < REPEAT_KEY_SIZE || s[REPEAT_KEY_SIZE - 1] != ' ' ||
+            !str_is_lower_hex(s, REPEAT_KEY_SIZE - 1))
                 return false;
-        for (int i = 0; i < REPEAT_KEY_SIZE - 1; i++)
-                if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-                        return false;
         memcpy(e->key, s, REPEAT_KEY_SIZE - 1);
         e->key[REPEAT_KEY_SIZE - 1] = '\0';
         s += REPEAT_KEY_SIZE;

@@ -20,11 +20,6 @@ static const char *annotation_of(const struct bundle_facts *f, const char *const
         return NULL;
 }
 
-static const char *nonempty(const char *s)
-{
-        return s && s[0] ? s : NULL;
-}
-
 /* Who the container is and what the image says it is: the caller's word
  * (check's options), then the spec's annotations, then dockerd's store. */
 static void engine_context(struct evaluation *ev, const struct evaluation_request *rq)
@@ -50,10 +45,10 @@ static void engine_context(struct evaluation *ev, const struct evaluation_reques
         ctx->engine_detail = m->detail;
         /* fields are empty unless config.v2.json was read and well formed */
         if (ctx->name == NULL)
-                ctx->name = nonempty(m->container.name);
+                ctx->name = str_nonempty(m->container.name);
         if (ctx->image == NULL)
-                ctx->image = nonempty(m->container.image_ref);
-        ctx->image_id = nonempty(m->container.image_id);
+                ctx->image = str_nonempty(m->container.image_ref);
+        ctx->image_id = str_nonempty(m->container.image_id);
         if (ev->in.facts != NULL && (m->has_platform || m->platform_problem[0]))
                 facts_declare(&ev->facts, m->has_platform ? &m->platform : NULL,
                               "moby image config", m->platform_problem);
