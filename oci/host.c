@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/personality.h>
@@ -171,6 +172,34 @@ static void detect_aarch32(const struct host_sources *src, struct host_facts *ou
         out->aarch32_source = probed >= 0 ? "personality(PER_LINUX32)" : "not probed";
 }
 
+/* What runc will be able to grant: the kernel's last capability, and the
+ * bounding set edgeguard runs with, which runc inherits through execve. */
+static void detect_capabilities(const struct host_sources *src, struct host_facts *out)
+{
+        char text[4096], *end;
+        const char *line;
+        long last;
+
+        out->cap_last = -1;
+        if (read_text(src->proc, "sys/kernel/cap_last_cap", text, sizeof(text)) > 0) {
+                errno = 0;
+                last = strtol(text, &end, 10);
+                if (errno == 0 && end != text && (*end == '\n' || *end == '\0') && last >= 0 &&
+                    last < 64)
+                        out->cap_last = (int)last;
+        }
+        if (read_text(src->proc, "self/status", text, sizeof(text)) <= 0)
+                return;
+        for (line = text; line; line = (line = strchr(line, '\n')) ? line + 1 : NULL) {
+                if (strncmp(line, "CapBnd:\t", 8) != 0)
+                        continue;
+                errno = 0;
+                out->cap_bounding = strtoull(line + 8, &end, 16);
+                out->has_cap_bounding = errno == 0 && end == line + 8 + 16 && *end == '\n';
+                return;
+        }
+}
+
 int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err)
 {
         struct utsname u;
@@ -199,6 +228,7 @@ int host_detect(const struct host_sources *src, struct host_facts *out, struct e
 
         out->scmp_native = scmp_arch_native_token();
         detect_aarch32(src, out);
+        detect_capabilities(src, out);
 
         snprintf(binfmt_dir, sizeof(binfmt_dir), "%s/sys/fs/binfmt_misc", src->proc);
         return binfmt_read(binfmt_dir, strcmp(src->proc, "/proc") == 0, &out->binfmt, err);
@@ -214,6 +244,7 @@ int host_simulate(const char *platform, struct host_facts *out, struct eg_error 
         str_copy(out->machine, sizeof(out->machine), out->platform.arch);
         out->simulated = true;
         out->scmp_native = scmp_arch_of_platform(&out->platform);
+        out->cap_last = -1;
         out->aarch32 = strcmp(out->platform.arch, "arm64") == 0 ? HOST_AARCH32_UNKNOWN
                                                                 : HOST_AARCH32_NOT_ARM64;
         out->aarch32_source = "simulated host";

@@ -35,6 +35,9 @@ struct host_facts {
         enum host_aarch32 aarch32;
         const char *aarch32_source; /* how aarch32 was decided */
         uint32_t scmp_native;       /* libseccomp's native arch: edgeguard's own build */
+        int cap_last;               /* the kernel's last capability; -1 when not known */
+        bool has_cap_bounding;
+        uint64_t cap_bounding; /* edgeguard's bounding set, which runc inherits */
         struct binfmt_table binfmt;
         bool simulated;
 };

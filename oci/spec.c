@@ -39,6 +39,18 @@ void spec_free(struct spec *s)
         free(s->mounts);
         free(s->seccomp_default_action);
         strv_free(&s->seccomp_architectures);
+        strv_free(&s->masked_paths);
+        strv_free(&s->readonly_paths);
+        for (size_t i = 0; i < s->n_device_rules; i++) {
+                free(s->device_rules[i].type);
+                free(s->device_rules[i].access);
+        }
+        free(s->device_rules);
+        for (size_t i = 0; i < s->n_devices; i++) {
+                free(s->devices[i].path);
+                free(s->devices[i].type);
+        }
+        free(s->devices);
         memset(s, 0, sizeof(*s));
 }
 

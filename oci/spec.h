@@ -42,6 +42,24 @@ struct spec_mount {
         struct spec_strv options;
 };
 
+struct spec_int {
+        bool present; /* the field was there and not null */
+        long long value;
+};
+
+/* One linux.resources.devices entry: the device cgroup rule.  An absent
+ * major or minor is the wildcard, as is type "a" or none. */
+struct spec_device_rule {
+        bool allow;
+        char *type, *access;
+        struct spec_int major, minor;
+};
+
+/* One linux.devices entry: a device node runc creates in the container. */
+struct spec_device {
+        char *path, *type;
+};
+
 struct spec_annotation {
         char *key, *value;
 };
@@ -69,6 +87,11 @@ struct spec {
         bool has_seccomp;
         char *seccomp_default_action;
         struct spec_strv seccomp_architectures;
+        struct spec_strv masked_paths, readonly_paths;
+        size_t n_device_rules;
+        struct spec_device_rule *device_rules;
+        size_t n_devices;
+        struct spec_device *devices;
 
         bool has_windows;
         bool has_hyperv; /* windows.hyperv present: Hyper-V isolation */

@@ -2,6 +2,7 @@
  * each knowing which typed slot its values land in. */
 #include "spec.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +25,10 @@ enum node {
         NODE_LINUX,
         NODE_SECCOMP,
         NODE_WINDOWS,
-        NODE_MOUNT,
+        NODE_RESOURCES,
+        NODE_MOUNT,       /* an element of mounts */
+        NODE_DEVICE_RULE, /* an element of linux.resources.devices */
+        NODE_DEVICE,      /* an element of linux.devices */
         NODE_STRINGS,
 };
 
@@ -34,6 +38,7 @@ enum slot_kind {
         SLOT_OBJECT_ITEM, /* element of an array of structs: object */
         SLOT_STRING,      /* string or null */
         SLOT_BOOL,        /* true, false or null */
+        SLOT_INT,         /* a whole number or null: a struct spec_int */
         SLOT_STRINGS,     /* array of strings, or null */
         SLOT_STRINGS_ITEM,
         SLOT_OBJECTS,          /* array of objects, or null */
@@ -43,8 +48,9 @@ enum slot_kind {
 #define NO_FLAG ((size_t)-1)
 
 /* A field of a struct node: where its value goes.  `offset` is into struct
- * spec, or into the current struct spec_mount for NODE_MOUNT's fields; for
- * objects it names the has_ flag. */
+ * spec, or into the current element for the fields of an array element
+ * (NODE_MOUNT, NODE_DEVICE_RULE, NODE_DEVICE); for objects it names the
+ * has_ flag. */
 struct field {
         const char *name;
         enum slot_kind kind;
@@ -54,6 +60,8 @@ struct field {
 
 #define SPEC_AT(member)  offsetof(struct spec, member)
 #define MOUNT_AT(member) offsetof(struct spec_mount, member)
+#define RULE_AT(member)  offsetof(struct spec_device_rule, member)
+#define DEV_AT(member)   offsetof(struct spec_device, member)
 
 static const struct field top_fields[] = {
         {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
@@ -86,6 +94,27 @@ static const struct field root_fields[] = {
 };
 static const struct field linux_fields[] = {
         {"seccomp", SLOT_OBJECT, NODE_SECCOMP, SPEC_AT(has_seccomp)},
+        {"maskedPaths", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(masked_paths)},
+        {"readonlyPaths", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(readonly_paths)},
+        {"resources", SLOT_OBJECT, NODE_RESOURCES, NO_FLAG},
+        {"devices", SLOT_OBJECTS, NODE_DEVICE, NO_FLAG},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field resources_fields[] = {
+        {"devices", SLOT_OBJECTS, NODE_DEVICE_RULE, NO_FLAG},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field device_rule_fields[] = {
+        {"allow", SLOT_BOOL, NODE_SKIP, RULE_AT(allow)},
+        {"type", SLOT_STRING, NODE_SKIP, RULE_AT(type)},
+        {"major", SLOT_INT, NODE_SKIP, RULE_AT(major)},
+        {"minor", SLOT_INT, NODE_SKIP, RULE_AT(minor)},
+        {"access", SLOT_STRING, NODE_SKIP, RULE_AT(access)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field device_fields[] = {
+        {"path", SLOT_STRING, NODE_SKIP, DEV_AT(path)},
+        {"type", SLOT_STRING, NODE_SKIP, DEV_AT(type)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field seccomp_fields[] = {
@@ -122,8 +151,14 @@ static const struct field *node_fields(enum node n)
                 return seccomp_fields;
         case NODE_WINDOWS:
                 return windows_fields;
+        case NODE_RESOURCES:
+                return resources_fields;
         case NODE_MOUNT:
                 return mount_fields;
+        case NODE_DEVICE_RULE:
+                return device_rule_fields;
+        case NODE_DEVICE:
+                return device_fields;
         case NODE_SKIP:
         case NODE_ANNOTATIONS:
         case NODE_STRINGS:
@@ -136,7 +171,7 @@ struct slot {
         enum slot_kind kind;
         enum node child;
         size_t offset;
-        bool in_mount;
+        enum node element; /* the array element offset is into; NODE_TOP: struct spec */
 };
 
 #define KEY_SHOWN_MAX 48
@@ -161,8 +196,8 @@ struct parser {
         bool failed;
 };
 
-static const struct slot top_slot = {SLOT_OBJECT, NODE_TOP, NO_FLAG, false};
-static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, false};
+static const struct slot top_slot = {SLOT_OBJECT, NODE_TOP, NO_FLAG, NODE_TOP};
+static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, NODE_TOP};
 
 /* ---- messages ---- */
 
@@ -235,6 +270,8 @@ static const char *kind_expected(enum slot_kind k)
                 return "a string";
         case SLOT_BOOL:
                 return "true or false";
+        case SLOT_INT:
+                return "a whole number";
         case SLOT_STRINGS:
                 return "an array of strings";
         case SLOT_OBJECTS:
@@ -259,8 +296,23 @@ static const struct slot *current_slot(const struct parser *p)
 
 static void *slot_target(struct parser *p, const struct slot *s)
 {
-        char *base =
-                s->in_mount ? (char *)&p->spec->mounts[p->spec->n_mounts - 1] : (char *)p->spec;
+        struct spec *spec = p->spec;
+        char *base;
+
+        switch (s->element) {
+        case NODE_MOUNT:
+                base = (char *)&spec->mounts[spec->n_mounts - 1];
+                break;
+        case NODE_DEVICE_RULE:
+                base = (char *)&spec->device_rules[spec->n_device_rules - 1];
+                break;
+        case NODE_DEVICE:
+                base = (char *)&spec->devices[spec->n_devices - 1];
+                break;
+        default:
+                base = (char *)spec;
+                break;
+        }
         return base + s->offset;
 }
 
@@ -390,15 +442,37 @@ static int on_boolean(void *ctx, int value)
         return value_done(p);
 }
 
+/* A JSON integer Go's int64 takes: digits only, in range. */
+static bool whole_number(const char *text, size_t len, long long *out)
+{
+        char buf[32], *end;
+
+        if (len == 0 || len >= sizeof(buf) || memchr(text, '.', len) || memchr(text, 'e', len) ||
+            memchr(text, 'E', len))
+                return false;
+        memcpy(buf, text, len);
+        buf[len] = '\0';
+        errno = 0;
+        *out = strtoll(buf, &end, 10);
+        return errno == 0 && *end == '\0';
+}
+
 static int on_number(void *ctx, const char *text, size_t len)
 {
         struct parser *p = ctx;
         const struct slot *s = current_slot(p);
+        long long n;
 
-        (void)text;
-        (void)len;
-        if (s->kind != SLOT_ANY)
+        if (s->kind == SLOT_INT) {
+                if (!whole_number(text, len, &n))
+                        return fail(p, "%.*s where a whole number is expected",
+                                    (int)(len < 32 ? len : 32), text);
+                struct spec_int *target = slot_target(p, s);
+                target->present = true;
+                target->value = n;
+        } else if (s->kind != SLOT_ANY) {
                 return wrong_type(p, s, "a number");
+        }
         return value_done(p);
 }
 
@@ -433,11 +507,40 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
         return value_done(p);
 }
 
+/* Appends a zeroed element to the array of `node`'s structs. */
+static int new_element(struct parser *p, enum node node)
+{
+        struct spec *spec = p->spec;
+        void **items;
+        size_t *len, size;
+
+        switch (node) {
+        case NODE_MOUNT:
+                items = (void **)&spec->mounts, len = &spec->n_mounts;
+                size = sizeof(*spec->mounts);
+                break;
+        case NODE_DEVICE_RULE:
+                items = (void **)&spec->device_rules, len = &spec->n_device_rules;
+                size = sizeof(*spec->device_rules);
+                break;
+        case NODE_DEVICE:
+                items = (void **)&spec->devices, len = &spec->n_devices;
+                size = sizeof(*spec->devices);
+                break;
+        default:
+                return fail(p, "internal error: no array for this element");
+        }
+        if (!grow(p, items, *len, size, 1))
+                return 0;
+        memset((char *)*items + *len * size, 0, size);
+        (*len)++;
+        return 1;
+}
+
 static int on_start_map(void *ctx)
 {
         struct parser *p = ctx;
         const struct slot *s = current_slot(p);
-        struct spec *spec = p->spec;
 
         switch (s->kind) {
         case SLOT_ANY:
@@ -447,10 +550,9 @@ static int on_start_map(void *ctx)
                         *(bool *)slot_target(p, s) = true;
                 return push(p, s->child, false, any_slot);
         case SLOT_OBJECT_ITEM:
-                if (!grow(p, (void **)&spec->mounts, spec->n_mounts, sizeof(*spec->mounts), 1))
+                if (!new_element(p, s->child))
                         return 0;
-                memset(&spec->mounts[spec->n_mounts++], 0, sizeof(*spec->mounts));
-                return push(p, NODE_MOUNT, false, any_slot);
+                return push(p, s->child, false, any_slot);
         default:
                 return wrong_type(p, s, "an object");
         }
@@ -516,8 +618,10 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
                 return 1;
         for (const struct field *fd = fields; fd->name; fd++) {
                 if (strlen(fd->name) == len && memcmp(fd->name, key, len) == 0) {
+                        bool element = f->node == NODE_MOUNT || f->node == NODE_DEVICE_RULE ||
+                                       f->node == NODE_DEVICE;
                         f->slot = (struct slot){fd->kind, fd->child, fd->offset,
-                                                f->node == NODE_MOUNT};
+                                                element ? f->node : NODE_TOP};
                         return 1;
                 }
         }

@@ -3,18 +3,18 @@
  * enum order names the refusal. */
 #include "decision.h"
 
-#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "../oci/scmp_arch.h"
 #include "../oci/str.h"
 #include "describe.h"
+#include "rules.h"
 
 #define PLATFORM_TEXT_MAX (3 * PLATFORM_NAME_MAX)
 
-__attribute__((format(printf, 4, 5))) static void set_result(struct decision *d, enum rule r,
-                                                             enum outcome o, const char *fmt, ...)
+void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char *fmt, ...)
 {
         va_list ap;
 
@@ -24,9 +24,6 @@ __attribute__((format(printf, 4, 5))) static void set_result(struct decision *d,
         va_end(ap);
 }
 
-#define pass(d, r, ...) set_result(d, r, OUTCOME_PASS, __VA_ARGS__)
-#define fail(d, r, ...) set_result(d, r, OUTCOME_FAIL, __VA_ARGS__)
-#define skip(d, r, ...) set_result(d, r, OUTCOME_SKIPPED, __VA_ARGS__)
 
 static void platform_text(const struct platform *p, char out[PLATFORM_TEXT_MAX])
 {
@@ -172,6 +169,22 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f,
         }
         describe_host_runs(host, runs, sizeof(runs));
         support = host_runs(host, &d->subject);
+        if (support != PLATFORM_UNSUPPORTED &&
+            (d->seccomp_gap = seccomp_arch_gap(&f->spec, host->scmp_native, &d->subject))) {
+                char listed[256] = "";
+                size_t len = 0;
+                const char *own = scmp_arch_spec_name(host->scmp_native);
+                for (size_t i = 0; i < f->spec.seccomp_architectures.len; i++)
+                        str_append(listed, sizeof(listed), &len, "%s%.40s", i ? " " : "",
+                                   f->spec.seccomp_architectures.items[i]);
+                fail(d, RULE_ARCH,
+                     "%.600s, which this host runs, but not under this seccomp filter: its "
+                     "architectures (%s) and runc's own (%s) leave out %s, so the filter kills "
+                     "the first system call with SIGSYS (exit status 159)",
+                     what, listed[0] ? listed : "none listed", own ? own : "?", d->seccomp_gap);
+                skip(d, RULE_EMULATION, "not needed");
+                return;
+        }
         if (support != PLATFORM_UNSUPPORTED) {
                 bool guessed = host->aarch32 == HOST_AARCH32_UNKNOWN &&
                                strcmp(d->subject.arch, "arm") == 0 &&
@@ -257,19 +270,11 @@ static void rule_metadata(struct decision *d, const struct bundle_facts *f)
 
 /* ---- the policy over the outcomes ---- */
 
-static bool glob_match(const char *pattern, const char *s)
-{
-        return s != NULL && fnmatch(pattern, s, 0) == 0;
-}
-
 static bool exception_covers(const struct policy_exception *e, enum rule r,
                              const struct decision_context *ctx)
 {
         return (e->rules & (1u << r)) &&
-               (e->name == NULL || glob_match(e->name, ctx->name) ||
-                glob_match(e->name, ctx->id)) &&
-               (e->image == NULL || glob_match(e->image, ctx->image) ||
-                glob_match(e->image, ctx->image_id));
+               policy_exception_matches(e, ctx->name, ctx->id, ctx->image, ctx->image_id);
 }
 
 static void apply_policy(struct decision *d, const struct policy *p,
@@ -342,6 +347,9 @@ void decide(const struct decision_input *in, struct decision *out)
                 pick_subject(out, facts);
                 rule_unknown(out, facts);
                 rule_metadata(out, facts);
+                rule_privileged(out, in);
+                rule_capabilities(out, in);
+                rule_seccomp(out, in);
                 if (host != NULL) {
                         rule_os(out, facts, host);
                         rule_arch(out, facts, host);

@@ -52,7 +52,7 @@ enum action {
 struct rule_result {
         enum outcome outcome;
         enum action action;
-        char detail[512];                         /* what was found: the failure, or what passed */
+        char detail[1024]; /* what was found: the failure, or what passed */
         const struct policy_exception *exception; /* the one applied */
         const struct policy_exception *expired;   /* one that would have applied, expired */
 };
@@ -69,6 +69,9 @@ struct decision {
         struct platform subject;
         const char *subject_source;
         const struct binfmt_entry *emulator; /* would run the executable, when one matches */
+        /* "SCMP_ARCH_X86": the executable's system calls, which the seccomp
+         * filter would kill for their architecture; NULL when none */
+        const char *seccomp_gap;
 };
 
 struct decision_input {

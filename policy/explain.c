@@ -107,7 +107,7 @@ int explain_format(const struct decision_input *in, const struct decision *d, ch
         for (int r = 0; r < RULE_COUNT; r++) {
                 const struct rule_result *res = &d->results[r];
                 char label[40];
-                snprintf(label, sizeof(label), "  %-9s %-7s", rule_name((enum rule)r),
+                snprintf(label, sizeof(label), "  %-12s %-8s", rule_name((enum rule)r),
                          res->action != ACTION_NONE ? action_name(res->action)
                                                     : outcome_name(res->outcome));
                 put_clean(f, label, res->detail);

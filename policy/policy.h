@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "../oci/error.h"
@@ -36,6 +37,9 @@ enum rule {
         RULE_EMULATION, /* only a binfmt_misc emulator would run it */
         RULE_UNKNOWN,   /* the executable could not be identified */
         RULE_METADATA,  /* the image's declared platform differs from the executable's */
+        RULE_PRIVILEGED,   /* it looks like docker run --privileged */
+        RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
         RULE_COUNT
 };
 
@@ -49,6 +53,8 @@ struct policy_exception {
         char *name;     /* glob over the container's name and id; NULL: any */
         char *image;    /* glob over the image reference and id; NULL: any */
         unsigned rules; /* bit (1 << rule) for each rule excepted */
+        bool has_capabilities;
+        uint64_t capabilities; /* added to the allow-list for what it covers */
         char *reason;
         bool expires;
         time_t expires_at;
@@ -64,14 +70,17 @@ struct policy {
         char *decision_log;               /* path, "-" (stderr) or "syslog"; never NULL */
         char *docker_root;                /* moby's data root; never NULL */
         long repeat_window;               /* seconds; 0 logs every refusal in full */
+        bool has_capabilities;
+        uint64_t capabilities; /* the allow-list, when has_capabilities */
         bool has_host;
         struct platform host; /* a simulated host instead of this machine */
         size_t n_exceptions;
         struct policy_exception *exceptions;
 };
 
-/* The built-in policy: every rule enforced but unknown and metadata, which
- * are only noted. */
+/* The built-in policy: the platform rules enforced, but unknown and
+ * metadata, which are only noted like privileged, capabilities and
+ * seccomp. */
 int policy_defaults(struct policy *p, struct eg_error *err);
 
 /* Parses a policy file's text; source names it in messages and records.
@@ -84,5 +93,9 @@ void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
+
+/* Whether an exception's name and image patterns cover the container. */
+bool policy_exception_matches(const struct policy_exception *e, const char *name, const char *id,
+                              const char *image, const char *image_id);
 
 #endif

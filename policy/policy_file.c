@@ -3,11 +3,13 @@
 #include "policy.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../oci/capability.h"
 #include "../oci/json_tree.h"
 #include "../oci/rfc3339.h"
 #include "../oci/str.h"
@@ -18,6 +20,8 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_OS] = "os",           [RULE_HYPERV] = "hyperv",
         [RULE_ARCH] = "arch",       [RULE_EMULATION] = "emulation",
         [RULE_UNKNOWN] = "unknown", [RULE_METADATA] = "metadata",
+        [RULE_PRIVILEGED] = "privileged", [RULE_CAPABILITIES] = "capabilities",
+        [RULE_SECCOMP] = "seccomp",
 };
 
 const char *rule_name(enum rule r)
@@ -31,6 +35,18 @@ int rule_from_name(const char *name)
                 if (strcmp(rule_names[r], name) == 0)
                         return r;
         return -1;
+}
+
+static bool glob_match(const char *pattern, const char *s)
+{
+        return s != NULL && fnmatch(pattern, s, 0) == 0;
+}
+
+bool policy_exception_matches(const struct policy_exception *e, const char *name, const char *id,
+                              const char *image, const char *image_id)
+{
+        return (e->name == NULL || glob_match(e->name, name) || glob_match(e->name, id)) &&
+               (e->image == NULL || glob_match(e->image, image) || glob_match(e->image, image_id));
 }
 
 static int set_string(char **dst, const char *src, struct eg_error *err)
@@ -49,6 +65,9 @@ int policy_defaults(struct policy *p, struct eg_error *err)
                 p->modes[r] = MODE_ENFORCE;
         p->modes[RULE_UNKNOWN] = MODE_OFF;
         p->modes[RULE_METADATA] = MODE_OFF;
+        p->modes[RULE_PRIVILEGED] = MODE_OFF;
+        p->modes[RULE_CAPABILITIES] = MODE_OFF;
+        p->modes[RULE_SECCOMP] = MODE_OFF;
         p->repeat_window = POLICY_REPEAT_WINDOW_DEFAULT;
         if (set_string(&p->docker_root, POLICY_DOCKER_ROOT_DEFAULT, err) < 0)
                 return -1;
@@ -180,7 +199,8 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                 if (r < 0)
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
-                                   "arch, emulation, unknown, metadata)",
+                                   "arch, emulation, unknown, metadata, privileged, capabilities, "
+                                   "seccomp)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;
@@ -224,10 +244,60 @@ static int read_exception_rules(const struct json_value *v, const char *where,
         return 0;
 }
 
+/* "docker-default", or an array of capability names (and "docker-default")
+ * spelt as runc reads them: a name runc would drop must not be allowed. */
+static int read_capabilities(const struct json_value *v, const char *where, uint64_t *out,
+                             struct eg_error *err)
+{
+        char item[96], canonical[CAPABILITY_NAME_MAX];
+
+        *out = 0;
+        if (v->type == JSON_STRING && strcmp(v->text, "docker-default") == 0) {
+                *out = capability_docker_default();
+                return 0;
+        }
+        if (v->type != JSON_ARRAY)
+                return bad(err, where,
+                           "%s where \"docker-default\" or an array of capability names is "
+                           "expected",
+                           v->type == JSON_STRING ? "another string" : json_type_name(v->type));
+        for (size_t i = 0; i < v->len; i++) {
+                const char *name;
+                int value;
+                snprintf(item, sizeof(item), "%.60s[%zu]", where, i);
+                if ((name = want_string(&v->items[i], item, err)) == NULL)
+                        return -1;
+                if (strcmp(name, "docker-default") == 0) {
+                        *out |= capability_docker_default();
+                        continue;
+                }
+                switch (capability_parse(name, &value, canonical)) {
+                case CAPABILITY_OK:
+                        *out |= capability_bit(value);
+                        break;
+                case CAPABILITY_MISSPELT:
+                        if (canonical[0])
+                                return bad(err, item,
+                                           "\"%.64s\" is not spelt as runc reads it: write "
+                                           "\"%s\"",
+                                           name, canonical);
+                        return bad(err, item,
+                                   "\"%.64s\" is not a capability name as runc reads it "
+                                   "(CAP_ and the upper-case name)",
+                                   name);
+                case CAPABILITY_UNKNOWN:
+                        return bad(err, item, "\"%.64s\" is not a capability libcap knows",
+                                   name);
+                }
+        }
+        return 0;
+}
+
 static int read_exception(const struct json_value *v, size_t index, struct policy_exception *e,
                           struct eg_error *err)
 {
-        static const char *const keys[] = {"name", "image", "rules", "reason", "expires", NULL};
+        static const char *const keys[] = {"name",    "image",        "rules", "reason",
+                                           "expires", "capabilities", NULL};
         const struct json_value *f;
         const char *s;
         char where[64], field[96];
@@ -253,10 +323,18 @@ static int read_exception(const struct json_value *v, size_t index, struct polic
         if (e->name == NULL && e->image == NULL)
                 return bad(err, where,
                            "needs \"name\" or \"image\" (or both) to say what it covers");
+        if ((f = json_get(v, "capabilities")) != NULL) {
+                snprintf(field, sizeof(field), "%s.capabilities", where);
+                if (read_capabilities(f, field, &e->capabilities, err) < 0)
+                        return -1;
+                e->has_capabilities = true;
+        }
         snprintf(field, sizeof(field), "%s.rules", where);
-        if ((f = json_get(v, "rules")) == NULL)
-                return bad(err, where, "needs \"rules\": the rules it excepts");
-        if (read_exception_rules(f, field, e, err) < 0)
+        if ((f = json_get(v, "rules")) == NULL && !e->has_capabilities)
+                return bad(err, where,
+                           "needs \"rules\" (the rules it excepts) or \"capabilities\" "
+                           "(what it adds to the allow-list)");
+        if (f != NULL && read_exception_rules(f, field, e, err) < 0)
                 return -1;
         snprintf(field, sizeof(field), "%s.reason", where);
         if ((f = json_get(v, "reason")) == NULL)
@@ -315,9 +393,11 @@ static int read_path_setting(const struct json_value *v, const char *key, bool l
 static int read_top(const struct json_value *top, struct policy *p, struct eg_error *err)
 {
         static const char *const keys[] = {
-                "mode", "rules",      "runtime",     "decision_log",  "unknown", "allow_emulation",
-                "host", "exceptions", "docker_root", "repeat_window", NULL};
-        static const char *const unknown_choices[] = {"allow", "refuse", NULL};
+                "mode",          "rules",         "runtime",    "decision_log",
+                "unknown",       "allow_emulation", "host",     "exceptions",
+                "docker_root",   "repeat_window", "capabilities", "privileged",
+                "seccomp_required", NULL};
+        static const char *const unknown_choices[] = {"allow", "refuse", NULL}; /* also privileged */
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
         const struct json_value *v;
@@ -344,6 +424,26 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 if (shorthand(&m, RULE_EMULATION, v->boolean ? MODE_OFF : MODE_ENFORCE,
                               "allow_emulation", err) < 0)
                         return -1;
+        }
+        if ((v = json_get(top, "privileged")) != NULL) {
+                int i = want_choice(v, "privileged", unknown_choices, err);
+                if (i < 0 || shorthand(&m, RULE_PRIVILEGED, i ? MODE_ENFORCE : MODE_OFF,
+                                       "privileged", err) < 0)
+                        return -1;
+        }
+        if ((v = json_get(top, "seccomp_required")) != NULL) {
+                if (v->type != JSON_BOOL)
+                        return bad(err, "seccomp_required", "%s where true or false is expected",
+                                   json_type_name(v->type));
+                if (shorthand(&m, RULE_SECCOMP, v->boolean ? MODE_ENFORCE : MODE_OFF,
+                              "seccomp_required", err) < 0)
+                        return -1;
+        }
+        if ((v = json_get(top, "capabilities")) != NULL) {
+                if (read_capabilities(v, "capabilities", &p->capabilities, err) < 0)
+                        return -1;
+                p->has_capabilities = true;
+                p->modes[RULE_CAPABILITIES] = MODE_ENFORCE; /* an allow-list is meant to hold */
         }
         if ((v = json_get(top, "runtime")) &&
             read_path_setting(v, "runtime", false, &p->runtime, err) < 0)

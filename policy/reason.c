@@ -73,8 +73,9 @@ static bool host_matters(enum rule r)
         return r == RULE_OS || r == RULE_ARCH || r == RULE_EMULATION;
 }
 
-static void advice(struct text *t, enum rule r, const struct decision_input *in)
+static void advice(struct text *t, const struct decision *d, const struct decision_input *in)
 {
+        enum rule r = d->rule;
         const char *policy = in->policy->path[0] ? in->policy->path : POLICY_DEFAULT_PATH;
         char host[3 * PLATFORM_NAME_MAX] = "this host's platform";
 
@@ -111,6 +112,13 @@ static void advice(struct text *t, enum rule r, const struct decision_input *in)
                 put(t, "Run it process-isolated (docker run --isolation=process).");
                 break;
         case RULE_ARCH:
+                if (d->seccomp_gap) {
+                        put(t,
+                            "Add %s to the seccomp profile's architectures, or except this "
+                            "container from rule \"arch\" in %s.",
+                            d->seccomp_gap, policy);
+                        break;
+                }
                 put(t,
                     "Use an image built for %s (docker pull --platform %s IMAGE), or except "
                     "this container from rule \"arch\" in %s.",
@@ -129,6 +137,27 @@ static void advice(struct text *t, enum rule r, const struct decision_input *in)
                 put(t,
                     "Fix the image's platform metadata, or set \"rules\": {\"metadata\": "
                     "\"off\"} in %s.",
+                    policy);
+                break;
+        case RULE_PRIVILEGED:
+                put(t,
+                    "Run it without --privileged, granting only the capabilities and devices "
+                    "it needs (--cap-add, --device), or except it from rule \"privileged\" in "
+                    "%s.",
+                    policy);
+                break;
+        case RULE_CAPABILITIES:
+                put(t,
+                    "Drop what it does not need (--cap-drop, or CapDrop in the module's "
+                    "createOptions), or allow it in \"capabilities\" in %s (for this module "
+                    "alone: an exception with \"capabilities\").",
+                    policy);
+                break;
+        case RULE_SECCOMP:
+                put(t,
+                    "Run it under a seccomp profile (drop seccomp=unconfined and "
+                    "--privileged: the engine's default applies), or except it from rule "
+                    "\"seccomp\" in %s.",
                     policy);
                 break;
         case RULE_COUNT:
@@ -158,7 +187,7 @@ static void refusal(struct text *t, const struct decision_input *in, const struc
         if (d->rule != RULE_METADATA && d->results[RULE_METADATA].outcome == OUTCOME_FAIL)
                 put(t, "Its metadata is wrong too: %s. ", d->results[RULE_METADATA].detail);
         if (d->verdict == VERDICT_REFUSE)
-                advice(t, d->rule, in);
+                advice(t, d, in);
 }
 
 static void allowance(struct text *t, const struct decision_input *in, const struct decision *d)

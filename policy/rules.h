@@ -1,0 +1,26 @@
+/* Between decide.c and the files holding its rules: how a rule states
+ * its outcome. */
+#ifndef EDGEGUARD_RULES_H
+#define EDGEGUARD_RULES_H
+
+#include "decision.h"
+
+void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char *fmt, ...)
+        __attribute__((format(printf, 4, 5)));
+
+#define pass(d, r, ...) rule_set_result(d, r, OUTCOME_PASS, __VA_ARGS__)
+#define fail(d, r, ...) rule_set_result(d, r, OUTCOME_FAIL, __VA_ARGS__)
+#define skip(d, r, ...) rule_set_result(d, r, OUTCOME_SKIPPED, __VA_ARGS__)
+
+/* The rules over what the container may do (privilege.c). */
+void rule_privileged(struct decision *d, const struct decision_input *in);
+void rule_capabilities(struct decision *d, const struct decision_input *in);
+void rule_seccomp(struct decision *d, const struct decision_input *in);
+
+/* The SCMP_ARCH_ name of `p`'s system calls when the spec's seccomp
+ * filter would kill them for their architecture; NULL when it would not
+ * (or there is no filter, or libseccomp has no name for the arch). */
+const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,
+                             const struct platform *p);
+
+#endif
