@@ -24,7 +24,6 @@ void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char
         va_end(ap);
 }
 
-
 static void platform_text(const struct platform *p, char out[PLATFORM_TEXT_MAX])
 {
         platform_format(p, out, PLATFORM_TEXT_MAX);

@@ -52,7 +52,7 @@ enum action {
 struct rule_result {
         enum outcome outcome;
         enum action action;
-        char detail[1024]; /* what was found: the failure, or what passed */
+        char detail[1024];                        /* what was found: the failure, or what passed */
         const struct policy_exception *exception; /* the one applied */
         const struct policy_exception *expired;   /* one that would have applied, expired */
 };

@@ -15,12 +15,18 @@
 #include "../oci/str.h"
 
 static const char *const rule_names[RULE_COUNT] = {
-        [RULE_POLICY] = "policy",   [RULE_HOST] = "host",
-        [RULE_CONFIG] = "config",   [RULE_BUNDLE] = "bundle",
-        [RULE_OS] = "os",           [RULE_HYPERV] = "hyperv",
-        [RULE_ARCH] = "arch",       [RULE_EMULATION] = "emulation",
-        [RULE_UNKNOWN] = "unknown", [RULE_METADATA] = "metadata",
-        [RULE_PRIVILEGED] = "privileged", [RULE_CAPABILITIES] = "capabilities",
+        [RULE_POLICY] = "policy",
+        [RULE_HOST] = "host",
+        [RULE_CONFIG] = "config",
+        [RULE_BUNDLE] = "bundle",
+        [RULE_OS] = "os",
+        [RULE_HYPERV] = "hyperv",
+        [RULE_ARCH] = "arch",
+        [RULE_EMULATION] = "emulation",
+        [RULE_UNKNOWN] = "unknown",
+        [RULE_METADATA] = "metadata",
+        [RULE_PRIVILEGED] = "privileged",
+        [RULE_CAPABILITIES] = "capabilities",
         [RULE_SECCOMP] = "seccomp",
 };
 
@@ -286,8 +292,7 @@ static int read_capabilities(const struct json_value *v, const char *where, uint
                                    "(CAP_ and the upper-case name)",
                                    name);
                 case CAPABILITY_UNKNOWN:
-                        return bad(err, item, "\"%.64s\" is not a capability libcap knows",
-                                   name);
+                        return bad(err, item, "\"%.64s\" is not a capability libcap knows", name);
                 }
         }
         return 0;
@@ -392,12 +397,22 @@ static int read_path_setting(const struct json_value *v, const char *key, bool l
 
 static int read_top(const struct json_value *top, struct policy *p, struct eg_error *err)
 {
-        static const char *const keys[] = {
-                "mode",          "rules",         "runtime",    "decision_log",
-                "unknown",       "allow_emulation", "host",     "exceptions",
-                "docker_root",   "repeat_window", "capabilities", "privileged",
-                "seccomp_required", NULL};
-        static const char *const unknown_choices[] = {"allow", "refuse", NULL}; /* also privileged */
+        static const char *const keys[] = {"mode",
+                                           "rules",
+                                           "runtime",
+                                           "decision_log",
+                                           "unknown",
+                                           "allow_emulation",
+                                           "host",
+                                           "exceptions",
+                                           "docker_root",
+                                           "repeat_window",
+                                           "capabilities",
+                                           "privileged",
+                                           "seccomp_required",
+                                           NULL};
+        static const char *const unknown_choices[] = {"allow", "refuse",
+                                                      NULL}; /* also privileged */
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
         const struct json_value *v;

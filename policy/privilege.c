@@ -44,9 +44,8 @@ static void read_caps(const struct spec *s, struct held_caps *c)
                                 break;
                         case CAPABILITY_UNKNOWN:
                                 if (strstr(c->unknown, name) == NULL)
-                                        str_append(c->unknown, sizeof(c->unknown),
-                                                   &c->unknown_len, "%s%.40s",
-                                                   c->unknown_len ? ", " : "", name);
+                                        str_append(c->unknown, sizeof(c->unknown), &c->unknown_len,
+                                                   "%s%.40s", c->unknown_len ? ", " : "", name);
                                 break;
                         }
                 }
@@ -142,8 +141,8 @@ void rule_capabilities(struct decision *d, const struct decision_input *in)
                 str_append(text, sizeof(text), &len, " (%s)", names);
         if (p->has_capabilities)
                 str_append(text, sizeof(text), &len, ", all within the allow-list%s%.160s%s",
-                           added_by ? " and what the exception \"" : "",
-                           added_by ? added_by : "", added_by ? "\" adds" : "");
+                           added_by ? " and what the exception \"" : "", added_by ? added_by : "",
+                           added_by ? "\" adds" : "");
         pass(d, RULE_CAPABILITIES, "%s", text);
 }
 
@@ -160,8 +159,7 @@ static bool every_device(const struct spec *s, size_t *at)
                 if (strcmp(type, "a") != 0 || (r->major.present && r->major.value != -1) ||
                     (r->minor.present && r->minor.value != -1))
                         continue;
-                all = r->allow && strchr(access, 'r') && strchr(access, 'w') &&
-                      strchr(access, 'm');
+                all = r->allow && strchr(access, 'r') && strchr(access, 'w') && strchr(access, 'm');
                 *at = i;
         }
         return all;
@@ -189,8 +187,8 @@ void rule_privileged(struct decision *d, const struct decision_input *in)
         size_t len = 0, rule_at = 0;
         struct held_caps c;
         int last = in->host && in->host->cap_last >= 0 ? in->host->cap_last : CAPABILITY_AUDIT_READ;
-        uint64_t all = capability_all_up_to(last < CAPABILITY_AUDIT_READ ? last
-                                                                         : CAPABILITY_AUDIT_READ);
+        uint64_t all =
+                capability_all_up_to(last < CAPABILITY_AUDIT_READ ? last : CAPABILITY_AUDIT_READ);
         bool every_cap, all_devices = every_device(s, &rule_at);
 
         read_caps(s, &c);
@@ -231,8 +229,8 @@ void rule_privileged(struct decision *d, const struct decision_input *in)
 
 static bool allows_by_default(const char *action)
 {
-        return action && (strcmp(action, "SCMP_ACT_ALLOW") == 0 ||
-                          strcmp(action, "SCMP_ACT_LOG") == 0);
+        return action &&
+               (strcmp(action, "SCMP_ACT_ALLOW") == 0 || strcmp(action, "SCMP_ACT_LOG") == 0);
 }
 
 void rule_seccomp(struct decision *d, const struct decision_input *in)

@@ -92,6 +92,24 @@ TEST(pi3_with_a_32_bit_kernel)
         CHECK(runs(&h, "linux/arm/v7") == PLATFORM_NATIVE);
         CHECK(runs(&h, "linux/arm/v6") == PLATFORM_COMPATIBLE);
         CHECK(runs(&h, "linux/arm64") == PLATFORM_UNSUPPORTED);
+        /* a 4.x kernel whose list ends at CAP_AUDIT_READ, under a service
+         * manager that dropped CAP_SYS_RESOURCE */
+        CHECK(h.cap_last == 37);
+        CHECK(h.has_cap_bounding && h.cap_bounding == UINT64_C(0x3ffeffffff));
+}
+
+/* What runc could grant is unknown when /proc says nothing sensible. */
+TEST(capability_facts_unreadable)
+{
+        struct host_facts h;
+        struct eg_error err = {0};
+
+        fake("pi-zero", "armv6l", probe_must_not_run, &h);
+        CHECK(h.cap_last == -1 && !h.has_cap_bounding);
+        fake("amd64-v4-binfmt", "x86_64", probe_must_not_run, &h); /* no such files */
+        CHECK(h.cap_last == -1 && !h.has_cap_bounding);
+        CHECK(host_simulate("linux/arm64", &h, &err) == 0);
+        CHECK(h.cap_last == -1 && !h.has_cap_bounding);
 }
 
 TEST(arm64_with_and_without_aarch32)
@@ -239,6 +257,9 @@ TEST(the_real_host)
         CHECK_STR(h.machine, u.machine);
         CHECK(h.scmp_native != 0);
         CHECK(host_runs(&h, &h.platform) == PLATFORM_NATIVE);
+        /* runc as root inherits a bounding set that holds at least CAP_SYS_ADMIN */
+        CHECK(h.cap_last >= 37 && h.cap_last < 64);
+        CHECK(h.has_cap_bounding && (h.cap_bounding & (UINT64_C(1) << 21)));
         /* binfmt_misc mounted exactly when /proc/mounts says so */
         fd = open("/proc/self/mounts", O_RDONLY | O_CLOEXEC);
         if (fd >= 0) {
@@ -254,5 +275,6 @@ TEST(the_real_host)
 }
 
 HARNESS_MAIN(RUN(pi_zero_is_armv6_despite_its_cpuinfo), RUN(pi3_with_a_32_bit_kernel),
-             RUN(arm64_with_and_without_aarch32), RUN(amd64_level_and_binfmt_entries),
-             RUN(binfmt_entry_parsing), RUN(simulated_hosts), RUN(the_real_host))
+             RUN(capability_facts_unreadable), RUN(arm64_with_and_without_aarch32),
+             RUN(amd64_level_and_binfmt_entries), RUN(binfmt_entry_parsing), RUN(simulated_hosts),
+             RUN(the_real_host))

@@ -175,6 +175,77 @@ static time_t at(const char *text)
         return t;
 }
 
+/* capabilities, privileged and seccomp_required: the keys, the modes they
+ * set, and every mistake named with the spelling runc reads. */
+TEST(privilege_keys)
+{
+        struct policy p;
+        struct eg_error err = {0};
+
+        CHECK(policy_defaults(&p, &err) == 0);
+        CHECK(p.modes[RULE_PRIVILEGED] == MODE_OFF && p.modes[RULE_CAPABILITIES] == MODE_OFF &&
+              p.modes[RULE_SECCOMP] == MODE_OFF && !p.has_capabilities);
+        policy_free(&p);
+
+        CHECK(parse("{\"capabilities\":\"docker-default\",\"privileged\":\"refuse\","
+                    "\"seccomp_required\":true}",
+                    &p, &err) == 0);
+        CHECK(p.has_capabilities && __builtin_popcountll(p.capabilities) == 14);
+        CHECK(p.modes[RULE_PRIVILEGED] == MODE_ENFORCE &&
+              p.modes[RULE_CAPABILITIES] == MODE_ENFORCE && p.modes[RULE_SECCOMP] == MODE_ENFORCE);
+        policy_free(&p);
+        /* global audit mode reaches the allow-list; explicit modes win */
+        CHECK(parse("{\"mode\":\"audit\",\"capabilities\":[\"CAP_CHOWN\",\"docker-default\","
+                    "\"CAP_SYS_ADMIN\"],\"privileged\":\"allow\",\"rules\":{\"seccomp\":"
+                    "\"audit\"}}",
+                    &p, &err) == 0);
+        CHECK(__builtin_popcountll(p.capabilities) == 15);
+        CHECK(p.modes[RULE_CAPABILITIES] == MODE_AUDIT && p.modes[RULE_PRIVILEGED] == MODE_OFF &&
+              p.modes[RULE_SECCOMP] == MODE_AUDIT);
+        policy_free(&p);
+        CHECK(parse("{\"capabilities\":[]}", &p, &err) == 0);
+        CHECK(p.has_capabilities && p.capabilities == 0);
+        policy_free(&p);
+        /* an exception may add capabilities without excepting a rule */
+        CHECK(parse("{\"exceptions\":[{\"name\":\"edgeHub\",\"capabilities\":"
+                    "[\"CAP_NET_ADMIN\"],\"reason\":\"r\"}]}",
+                    &p, &err) == 0);
+        CHECK(p.n_exceptions == 1 && p.exceptions[0].has_capabilities &&
+              p.exceptions[0].capabilities == (UINT64_C(1) << 12) && p.exceptions[0].rules == 0);
+        policy_free(&p);
+
+        expect_error("{\"capabilities\":[\"cap_net_admin\"]}",
+                     "capabilities[0]: \"cap_net_admin\" is not spelt as runc reads it: write "
+                     "\"CAP_NET_ADMIN\"");
+        expect_error("{\"capabilities\":[\"CAP_CHOWN\",\"21\"]}",
+                     "capabilities[1]: \"21\" is not spelt as runc reads it: write "
+                     "\"CAP_SYS_ADMIN\"");
+        expect_error("{\"capabilities\":[\"0x15\"]}", "write \"CAP_SYS_ADMIN\"");
+        expect_error("{\"capabilities\":[\"CAP_CHOWN,CAP_KILL\"]}",
+                     "capabilities[0]: \"CAP_CHOWN,CAP_KILL\" is not a capability name as runc "
+                     "reads it");
+        expect_error("{\"capabilities\":[\"CAP_FOO\"]}",
+                     "capabilities[0]: \"CAP_FOO\" is not a capability libcap knows");
+        expect_error("{\"capabilities\":\"all\"}",
+                     "capabilities: another string where \"docker-default\" or an array of "
+                     "capability names is expected");
+        expect_error("{\"capabilities\":[7]}",
+                     "capabilities[0]: a number where a string is expected");
+        expect_error("{\"privileged\":\"yes\"}",
+                     "privileged: \"yes\" is not \"allow\" or \"refuse\"");
+        expect_error("{\"privileged\":\"refuse\",\"rules\":{\"privileged\":\"audit\"}}",
+                     "privileged: also set as rules.privileged: keep one");
+        expect_error("{\"seccomp_required\":\"true\"}",
+                     "seccomp_required: a string where true or false is expected");
+        expect_error("{\"rules\":{\"seccomp_required\":\"enforce\"}}",
+                     "privileged, capabilities, seccomp)");
+        expect_error("{\"exceptions\":[{\"name\":\"x\",\"reason\":\"r\"}]}",
+                     "exceptions[0]: needs \"rules\" (the rules it excepts) or \"capabilities\"");
+        expect_error("{\"exceptions\":[{\"name\":\"x\",\"reason\":\"r\",\"capabilities\":"
+                     "[\"sys_admin\"]}]}",
+                     "exceptions[0].capabilities[0]: \"sys_admin\"");
+}
+
 TEST(rfc3339_dates)
 {
         struct eg_error err = {0};
@@ -195,4 +266,4 @@ TEST(rfc3339_dates)
 }
 
 HARNESS_MAIN(RUN(defaults); RUN(loaded_with_hash); RUN(every_key); RUN(mistakes_are_named);
-             RUN(rfc3339_dates))
+             RUN(privilege_keys); RUN(rfc3339_dates))

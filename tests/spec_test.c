@@ -138,6 +138,50 @@ TEST(reads_the_fields_the_policy_uses)
         spec_free(&s);
 }
 
+/* What the privileged rule reads, from specs dockerd 20.10 wrote. */
+TEST(reads_masks_and_devices_of_docker_specs)
+{
+        struct eg_error err = {0};
+        struct spec s;
+        size_t len = 0;
+        char *text = slurp("tests/data/spec/docker/privileged.json", &len);
+
+        CHECK(text != NULL);
+        CHECK(text && spec_parse(text, len, &s, &err) == 0);
+        CHECK_STR(err.msg, "");
+        CHECK(!s.has_seccomp && s.masked_paths.len == 0 && s.readonly_paths.len == 0);
+        CHECK(s.n_device_rules == 1 && s.device_rules[0].allow && s.device_rules[0].type == NULL);
+        CHECK(!s.device_rules[0].major.present && !s.device_rules[0].minor.present);
+        CHECK_STR(s.device_rules[0].access, "rwm");
+        CHECK(s.n_devices == 102);
+        CHECK(s.caps[SPEC_CAP_BOUNDING].len == 38);
+        spec_free(&s);
+        free(text);
+
+        text = slurp("tests/data/spec/docker/device.json", &len);
+        CHECK(text && spec_parse(text, len, &s, &err) == 0);
+        CHECK(s.has_seccomp && s.masked_paths.len == 10 && s.readonly_paths.len == 5);
+        CHECK_STR(s.masked_paths.items[2], "/proc/kcore");
+        CHECK(s.n_device_rules == 9 && !s.device_rules[0].allow);
+        CHECK(s.device_rules[8].allow && s.device_rules[8].major.present &&
+              s.device_rules[8].major.value == 1 && s.device_rules[8].minor.value == 3);
+        CHECK_STR(s.device_rules[8].type, "c");
+        CHECK(s.n_devices == 1);
+        CHECK_STR(s.devices[0].path, "/dev/xnull");
+        CHECK_STR(s.devices[0].type, "c");
+        spec_free(&s);
+        free(text);
+
+        /* null is absent; -1 is kept for the rule to read as a wildcard */
+        CHECK(parse_str("{\"linux\":{\"maskedPaths\":null,\"resources\":{\"devices\":[{"
+                        "\"allow\":true,\"major\":null,\"minor\":-1}]}}}",
+                        &s, &err) == 0);
+        CHECK(!s.masked_paths.present && s.n_device_rules == 1);
+        CHECK(!s.device_rules[0].major.present && s.device_rules[0].minor.present &&
+              s.device_rules[0].minor.value == -1);
+        spec_free(&s);
+}
+
 TEST(null_means_absent_as_in_go)
 {
         struct eg_error err = {0};
@@ -391,6 +435,7 @@ int main(void)
         }
         RUN(refusal_corpus);
         RUN(reads_the_fields_the_policy_uses);
+        RUN(reads_masks_and_devices_of_docker_specs);
         RUN(null_means_absent_as_in_go);
         RUN(escapes_decode_like_go);
         RUN(go_key_folding);
