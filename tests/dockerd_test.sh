@@ -147,6 +147,57 @@ else
         not_ok "emulation checks need an amd64 host (this is $NATIVE)"
 fi
 
+# ---- privilege: --privileged, --cap-add and seccomp=unconfined under a strict policy
+policy '{privileged: "refuse", capabilities: "docker-default", seccomp_required: true,
+         exceptions: [{name: "debug-*", rules: ["privileged", "capabilities", "seccomp"], reason: "field debugging"},
+                      {name: "hub", capabilities: ["CAP_SYS_ADMIN"], reason: "mounts its store"}]}'
+check_eq "strict policy: a module with docker's defaults runs" "$(docker run --rm "${NET[@]}" --name plain edgeguard-test/native:1 echo fine 2>&1)" fine
+out=$(docker run --rm "${NET[@]}" --privileged --name priv-mod edgeguard-test/native:1 true 2>&1)
+check_eq "docker run --privileged: refused" "$?" 125
+check_contains "... the reason says privileged and what made it so" "$out" "edgeguard: refused container"
+check_contains "... every capability" "$out" "privileged: it holds every capability"
+check_contains "... every device" "$out" "every device is allowed (linux.resources.devices[0] allows a *:* rwm)"
+check_contains "... [rule privileged]" "$out" "[rule privileged]"
+check_eq "... the record's privileged rule names each setting" \
+        "$(record_of priv-mod | jq -r '[.decision, .rule, (.rules.privileged.detail | test("no seccomp filter, no masked paths, no read-only paths, /sys writable"))] | join(" ")')" \
+        "refuse privileged true"
+check_contains "... and the record's capabilities rule names the extra ones" "$(record_of priv-mod | jq -r .rules.capabilities.detail)" "CAP_SYS_MODULE"
+
+# Allowed for an excepted name.  Whether runc can then grant every
+# capability depends on the bounding set dockerd was given: this machine
+# kind runs without CAP_SYS_RESOURCE, and runc then fails in its own words,
+# which the record predicted.
+out=$(docker run --rm "${NET[@]}" --privileged --name debug-shell edgeguard-test/native:1 echo inside 2>&1)
+rc=$?
+check_eq "--privileged for the excepted module debug-shell: allowed" \
+        "$(record_of debug-shell | jq -r '[.decision, .rules.privileged.action, .rules.privileged.exception] | join(" ")')" \
+        "allow excepted field debugging"
+bounding=$(awk '/^CapBnd:/ {print $2}' /proc/self/status)
+if (( (16#$bounding & 16#3fffffffff) == 16#3fffffffff )); then
+        check_eq "... and it runs (every capability is in dockerd's bounding set)" "$rc $out" "0 inside"
+else
+        check_contains "... runc cannot grant what dockerd's bounding set lacks (CapBnd $bounding)" "$out" "unable to apply caps: operation not permitted"
+        check_contains "... which the record said beforehand" "$(record_of debug-shell | jq -r .rules.capabilities.detail)" "not in the bounding set runc inherits"
+fi
+
+out=$(docker run --rm "${NET[@]}" --cap-add SYS_ADMIN --name capmod edgeguard-test/native:1 true 2>&1)
+check_eq "docker run --cap-add SYS_ADMIN: refused" "$?" 125
+check_contains "... naming the capability" "$out" "CAP_SYS_ADMIN is beyond the allow-list [rule capabilities]"
+check_eq "... recorded" "$(record_of capmod | jq -r '[.decision, .rule, .rules.capabilities.detail] | join(" | ")')" \
+        "refuse | capabilities | CAP_SYS_ADMIN is beyond the allow-list"
+eff=$(docker run --rm "${NET[@]}" --cap-add SYS_ADMIN --name hub edgeguard-test/native:1 grep CapEff /proc/self/status 2>&1)
+check_contains "--cap-add SYS_ADMIN for hub, whose exception adds it: runs" "$eff" "CapEff:"
+check_eq "... holding CAP_SYS_ADMIN (bit 21)" "$(( 16#${eff##*[[:space:]]} >> 21 & 1 ))" 1
+check_contains "... recorded as within the list and what the exception adds" "$(record_of hub | jq -r .rules.capabilities.detail)" \
+        "CAP_SYS_ADMIN, CAP_MKNOD, CAP_AUDIT_WRITE, CAP_SETFCAP), all within the allow-list and what the exception \"mounts its store\" adds"
+
+out=$(docker run --rm "${NET[@]}" --security-opt seccomp=unconfined --name unconfined-mod edgeguard-test/native:1 true 2>&1)
+check_eq "docker run --security-opt seccomp=unconfined with seccomp_required: refused" "$?" 125
+check_contains "... saying so" "$out" "no seccomp filter (no linux.seccomp: seccomp=unconfined or --privileged) [rule seccomp]"
+policy
+check_eq "... without seccomp_required it runs" "$(docker run --rm "${NET[@]}" --security-opt seccomp=unconfined --name unconfined-mod edgeguard-test/native:1 echo ran 2>&1)" ran
+check_eq "... and the record notes it" "$(record_of unconfined-mod | jq -r '[.decision, .rules.seccomp.action] | join(" ")')" "allow note"
+
 # ---- a policy that cannot be read: refuse creates, never stop a running module
 docker run -d "${NET[@]}" --name keeper edgeguard-test/native:1 sleep 1000 >/dev/null
 echo '{"mode": ' >"$D/policy.json"

@@ -83,6 +83,28 @@ check_eq "i386 on an arm64 host: record" "$(last_record | jq -r '[.decision, .ho
         "refuse arm64 true 386"
 check_eq "i386: no container left" "$(containers)" 0
 
+# ---- a seccomp filter that would kill the executable: libseccomp adds
+# runc's own architecture (x86_64) to the filter, and any other the profile
+# does not list meets the filter's bad-arch action
+bundle sigsys i386 echo hello from i386
+jq '.linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+                      syscalls: [{names: ["acct"], action: "SCMP_ACT_ERRNO"}]}' \
+        "$T/sigsys/config.json" >"$T/sigsys/config.new" && mv "$T/sigsys/config.new" "$T/sigsys/config.json"
+policy '{}'
+create sigsys
+check_eq "i386 under an X86_64-only seccomp profile: refused" "$?" 1
+check_contains "... SIGSYS foretold" "$(last_error sigsys | jq -r .msg)" \
+        "/bin/echo is linux/386 (ELF 32-bit LSB Intel 80386, static), which this host runs, but not under this seccomp filter: its architectures (SCMP_ARCH_X86_64) and runc's own (SCMP_ARCH_X86_64) leave out SCMP_ARCH_X86, so the filter kills the first system call with SIGSYS (exit status 159)"
+check_eq "... no container left" "$(containers)" 0
+policy '{"rules": {"arch": "audit"}}'
+"$EG" "${G[@]}" run --bundle "$T/sigsys" sigsys </dev/null >"$T/out" 2>&1
+check_eq "... and rightly: let through, runc's container dies of SIGSYS" "$?" 159
+jq '.linux.seccomp.architectures += ["SCMP_ARCH_X86"]' "$T/sigsys/config.json" >"$T/sigsys/config.new" &&
+        mv "$T/sigsys/config.new" "$T/sigsys/config.json"
+policy '{}'
+check_eq "... with SCMP_ARCH_X86 listed: allowed, and it runs" \
+        "$("$EG" "${G[@]}" run --bundle "$T/sigsys" sigsys </dev/null 2>&1)" "hello from i386"
+
 # ---- audit mode lets it through, recorded as such
 policy '{"mode": "audit"}'
 create mod-arm64
