@@ -346,9 +346,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 pick_subject(out, facts);
                 rule_unknown(out, facts);
                 rule_metadata(out, facts);
-                rule_privileged(out, in);
-                rule_capabilities(out, in);
-                rule_seccomp(out, in);
+                rules_privilege(out, in);
                 if (host != NULL) {
                         rule_os(out, facts, host);
                         rule_arch(out, facts, host);

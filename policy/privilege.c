@@ -83,13 +83,13 @@ static void put_set(char *out, size_t size, size_t *len, uint64_t set, const cha
                    capability_count(set) > 1 ? "are" : "is", why);
 }
 
-void rule_capabilities(struct decision *d, const struct decision_input *in)
+static void rule_capabilities(struct decision *d, const struct decision_input *in,
+                              const struct held_caps *c)
 {
         const struct host_facts *host = in->host;
         const struct policy *p = in->policy;
         char text[sizeof(d->results[0].detail)] = "", names[LIST_MAX];
         size_t len = 0;
-        struct held_caps c;
         uint64_t beyond = 0, unknown_to_kernel = 0, not_grantable = 0, allowed = 0;
         const char *added_by = NULL;
 
@@ -97,26 +97,25 @@ void rule_capabilities(struct decision *d, const struct decision_input *in)
                 pass(d, RULE_CAPABILITIES, "none: the spec has no process.capabilities");
                 return;
         }
-        read_caps(&in->facts->spec, &c);
         if (p->has_capabilities) {
                 allowed = allow_list(in, &added_by);
-                beyond = c.held & ~allowed;
+                beyond = c->held & ~allowed;
         }
         if (host && host->cap_last >= 0)
-                unknown_to_kernel = c.held & ~capability_all_up_to(host->cap_last);
+                unknown_to_kernel = c->held & ~capability_all_up_to(host->cap_last);
         if (host && host->has_cap_bounding)
-                not_grantable = c.granted & ~host->cap_bounding & ~unknown_to_kernel;
+                not_grantable = c->granted & ~host->cap_bounding & ~unknown_to_kernel;
 
         if (beyond)
                 put_set(text, sizeof(text), &len, beyond, "beyond the allow-list");
-        if (c.misspelt[0])
+        if (c->misspelt[0])
                 str_append(text, sizeof(text), &len,
                            "%snot capability names as runc reads them: %s (runc drops them with "
                            "a warning)",
-                           len ? "; " : "", c.misspelt);
-        if (c.unknown[0])
+                           len ? "; " : "", c->misspelt);
+        if (c->unknown[0])
                 str_append(text, sizeof(text), &len, "%sno such capability: %s", len ? "; " : "",
-                           c.unknown);
+                           c->unknown);
         if (unknown_to_kernel) {
                 char last[CAPABILITY_NAME_MAX];
                 capability_name(host->cap_last, last);
@@ -134,10 +133,10 @@ void rule_capabilities(struct decision *d, const struct decision_input *in)
                 fail(d, RULE_CAPABILITIES, "%s", text);
                 return;
         }
-        capability_list(c.held, names, sizeof(names));
+        capability_list(c->held, names, sizeof(names));
         len = 0;
-        str_append(text, sizeof(text), &len, "%d held", capability_count(c.held));
-        if (capability_count(c.held) <= 16 && c.held)
+        str_append(text, sizeof(text), &len, "%d held", capability_count(c->held));
+        if (capability_count(c->held) <= 16 && c->held)
                 str_append(text, sizeof(text), &len, " (%s)", names);
         if (p->has_capabilities)
                 str_append(text, sizeof(text), &len, ", all within the allow-list%s%.160s%s",
@@ -180,22 +179,21 @@ static bool sysfs_writable(const struct spec *s)
         return false;
 }
 
-void rule_privileged(struct decision *d, const struct decision_input *in)
+static void rule_privileged(struct decision *d, const struct decision_input *in,
+                            const struct held_caps *c)
 {
         const struct spec *s = &in->facts->spec;
         char text[sizeof(d->results[0].detail)] = "";
         size_t len = 0, rule_at = 0;
-        struct held_caps c;
         int last = in->host && in->host->cap_last >= 0 ? in->host->cap_last : CAPABILITY_AUDIT_READ;
         uint64_t all =
                 capability_all_up_to(last < CAPABILITY_AUDIT_READ ? last : CAPABILITY_AUDIT_READ);
         bool every_cap, all_devices = every_device(s, &rule_at);
 
-        read_caps(s, &c);
-        every_cap = (c.held & all) == all;
+        every_cap = (c->held & all) == all;
         if (every_cap)
                 str_append(text, sizeof(text), &len, "it holds every capability (%d)",
-                           capability_count(c.held));
+                           capability_count(c->held));
         if (all_devices)
                 str_append(text, sizeof(text), &len,
                            "%severy device is allowed (linux.resources.devices[%zu] allows a *:* "
@@ -223,7 +221,7 @@ void rule_privileged(struct decision *d, const struct decision_input *in)
         }
         pass(d, RULE_PRIVILEGED,
              "not privileged: %d capabilities, %zu device cgroup rules, %s, %zu masked paths",
-             capability_count(c.held), s->n_device_rules,
+             capability_count(c->held), s->n_device_rules,
              s->has_seccomp ? "a seccomp filter" : "no seccomp filter", s->masked_paths.len);
 }
 
@@ -233,7 +231,7 @@ static bool allows_by_default(const char *action)
                (strcmp(action, "SCMP_ACT_ALLOW") == 0 || strcmp(action, "SCMP_ACT_LOG") == 0);
 }
 
-void rule_seccomp(struct decision *d, const struct decision_input *in)
+static void rule_seccomp(struct decision *d, const struct decision_input *in)
 {
         const struct spec *s = &in->facts->spec;
         char archs[256] = "";
@@ -257,6 +255,16 @@ void rule_seccomp(struct decision *d, const struct decision_input *in)
         pass(d, RULE_SECCOMP, "defaultAction %.40s, architectures %s",
              s->seccomp_default_action ? s->seccomp_default_action : "(none)",
              archs[0] ? archs : "(runc's own only)");
+}
+
+void rules_privilege(struct decision *d, const struct decision_input *in)
+{
+        struct held_caps c;
+
+        read_caps(&in->facts->spec, &c);
+        rule_privileged(d, in, &c);
+        rule_capabilities(d, in, &c);
+        rule_seccomp(d, in);
 }
 
 const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,

@@ -12,10 +12,9 @@ void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char
 #define fail(d, r, ...) rule_set_result(d, r, OUTCOME_FAIL, __VA_ARGS__)
 #define skip(d, r, ...) rule_set_result(d, r, OUTCOME_SKIPPED, __VA_ARGS__)
 
-/* The rules over what the container may do (privilege.c). */
-void rule_privileged(struct decision *d, const struct decision_input *in);
-void rule_capabilities(struct decision *d, const struct decision_input *in);
-void rule_seccomp(struct decision *d, const struct decision_input *in);
+/* The rules over what the container may do, privileged, capabilities
+ * and seccomp (privilege.c); in->facts is set. */
+void rules_privilege(struct decision *d, const struct decision_input *in);
 
 /* The SCMP_ARCH_ name of `p`'s system calls when the spec's seccomp
  * filter would kill them for their architecture; NULL when it would not
