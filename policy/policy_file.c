@@ -226,6 +226,38 @@ static int shorthand(struct explicit_modes *m, enum rule r, enum rule_mode mode,
         return 0;
 }
 
+/* Keys that each set one rule's mode: one of two words, or true/false. */
+struct shorthand_key {
+        const char *key;
+        enum rule rule;
+        bool boolean;
+        enum rule_mode modes[2]; /* for "allow"/false, "refuse"/true */
+};
+
+static const struct shorthand_key shorthands[] = {
+        {"unknown", RULE_UNKNOWN, false, {MODE_OFF, MODE_ENFORCE}},
+        {"privileged", RULE_PRIVILEGED, false, {MODE_OFF, MODE_ENFORCE}},
+        {"allow_emulation", RULE_EMULATION, true, {MODE_ENFORCE, MODE_OFF}},
+        {"seccomp_required", RULE_SECCOMP, true, {MODE_OFF, MODE_ENFORCE}},
+};
+
+static int read_shorthand(const struct json_value *v, const struct shorthand_key *k,
+                          struct explicit_modes *m, struct eg_error *err)
+{
+        static const char *const words[] = {"allow", "refuse", NULL};
+        int i;
+
+        if (k->boolean) {
+                if (v->type != JSON_BOOL)
+                        return bad(err, k->key, "%s where true or false is expected",
+                                   json_type_name(v->type));
+                i = v->boolean;
+        } else if ((i = want_choice(v, k->key, words, err)) < 0) {
+                return -1;
+        }
+        return shorthand(m, k->rule, k->modes[i], k->key, err);
+}
+
 static int read_exception_rules(const struct json_value *v, const char *where,
                                 struct policy_exception *e, struct eg_error *err)
 {
@@ -411,8 +443,6 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                                            "privileged",
                                            "seccomp_required",
                                            NULL};
-        static const char *const unknown_choices[] = {"allow", "refuse",
-                                                      NULL}; /* also privileged */
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
         const struct json_value *v;
@@ -426,34 +456,10 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 return -1;
         if ((v = json_get(top, "rules")) && read_rules(v, &m, err) < 0)
                 return -1;
-        if ((v = json_get(top, "unknown")) != NULL) {
-                int i = want_choice(v, "unknown", unknown_choices, err);
-                if (i < 0 ||
-                    shorthand(&m, RULE_UNKNOWN, i ? MODE_ENFORCE : MODE_OFF, "unknown", err) < 0)
+        for (size_t i = 0; i < sizeof(shorthands) / sizeof(shorthands[0]); i++)
+                if ((v = json_get(top, shorthands[i].key)) != NULL &&
+                    read_shorthand(v, &shorthands[i], &m, err) < 0)
                         return -1;
-        }
-        if ((v = json_get(top, "allow_emulation")) != NULL) {
-                if (v->type != JSON_BOOL)
-                        return bad(err, "allow_emulation", "%s where true or false is expected",
-                                   json_type_name(v->type));
-                if (shorthand(&m, RULE_EMULATION, v->boolean ? MODE_OFF : MODE_ENFORCE,
-                              "allow_emulation", err) < 0)
-                        return -1;
-        }
-        if ((v = json_get(top, "privileged")) != NULL) {
-                int i = want_choice(v, "privileged", unknown_choices, err);
-                if (i < 0 || shorthand(&m, RULE_PRIVILEGED, i ? MODE_ENFORCE : MODE_OFF,
-                                       "privileged", err) < 0)
-                        return -1;
-        }
-        if ((v = json_get(top, "seccomp_required")) != NULL) {
-                if (v->type != JSON_BOOL)
-                        return bad(err, "seccomp_required", "%s where true or false is expected",
-                                   json_type_name(v->type));
-                if (shorthand(&m, RULE_SECCOMP, v->boolean ? MODE_ENFORCE : MODE_OFF,
-                              "seccomp_required", err) < 0)
-                        return -1;
-        }
         if ((v = json_get(top, "capabilities")) != NULL) {
                 if (read_capabilities(v, "capabilities", &p->capabilities, err) < 0)
                         return -1;

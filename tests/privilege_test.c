@@ -29,6 +29,15 @@ static void expect_rule(enum rule r, enum outcome o, const char *words)
                 }
 }
 
+/* A native bundle whose process holds `caps`, a jq object of the sets. */
+static void caps_spec(const char *caps)
+{
+        make_bundle("amd64", "");
+        sh("jq -n '{ociVersion: \"1.0.2\", root: {path: \"rootfs\"}, linux: {}, process: {args: "
+           "[\"/bin/busybox\", \"true\"], cwd: \"/\", capabilities: %s}}' >'%s/config.json'",
+           caps, bundle);
+}
+
 static uint64_t cap(const char *name)
 {
         int v = -1;
@@ -158,12 +167,8 @@ TEST(capability_beyond_the_allow_list)
 
 TEST(misspelt_and_numeric_names_refused)
 {
-        make_bundle("amd64", "");
-        sh("jq -n '{ociVersion:\"1.0.2\",root:{path:\"rootfs\"},linux:{},process:{args:"
-           "[\"/bin/busybox\",\"true\"],cwd:\"/\",capabilities:{bounding:[\"CAP_CHOWN\","
-           "\"cap_net_admin\",\"21\"],effective:[\"0x15\",\"CAP_KILL,CAP_CHOWN\"]}}}' "
-           ">'%s/config.json'",
-           bundle);
+        caps_spec("{bounding:[\"CAP_CHOWN\","
+                  "\"cap_net_admin\",\"21\"],effective:[\"0x15\",\"CAP_KILL,CAP_CHOWN\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64", .policy = STRICT});
         expect(VERDICT_REFUSE, RULE_CAPABILITIES,
                WORDS("not capability names as runc reads them: \"cap_net_admin\" (runc reads "
@@ -181,11 +186,8 @@ TEST(misspelt_and_numeric_names_refused)
 
 TEST(unknown_capabilities)
 {
-        make_bundle("amd64", "");
-        sh("jq -n '{ociVersion:\"1.0.2\",root:{path:\"rootfs\"},linux:{},process:{args:"
-           "[\"/bin/busybox\",\"true\"],cwd:\"/\",capabilities:{bounding:[\"CAP_CHOWN\","
-           "\"CAP_FOO\",\"CAP_BPF\"],effective:[\"CAP_BPF\"]}}}' >'%s/config.json'",
-           bundle);
+        caps_spec("{bounding:[\"CAP_CHOWN\","
+                  "\"CAP_FOO\",\"CAP_BPF\"],effective:[\"CAP_BPF\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64",
                                      .cap_last = CAPABILITY_AUDIT_READ,
                                      .policy = "{\"capabilities\":[\"CAP_CHOWN\",\"CAP_BPF\"]}"});
@@ -204,12 +206,9 @@ TEST(capability_runc_cannot_grant)
 {
         uint64_t bounding = capability_all_up_to(40) & ~cap("CAP_SYS_RESOURCE");
 
-        make_bundle("amd64", "");
-        sh("jq -n '{ociVersion:\"1.0.2\",root:{path:\"rootfs\"},linux:{},process:{args:"
-           "[\"/bin/busybox\",\"true\"],cwd:\"/\",capabilities:{bounding:[\"CAP_CHOWN\","
-           "\"CAP_SYS_RESOURCE\"],effective:[\"CAP_SYS_RESOURCE\"],permitted:"
-           "[\"CAP_SYS_RESOURCE\"]}}}' >'%s/config.json'",
-           bundle);
+        caps_spec("{bounding:[\"CAP_CHOWN\","
+                  "\"CAP_SYS_RESOURCE\"],effective:[\"CAP_SYS_RESOURCE\"],permitted:"
+                  "[\"CAP_SYS_RESOURCE\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64",
                                      .cap_last = 40,
                                      .cap_bounding = bounding,
@@ -220,10 +219,7 @@ TEST(capability_runc_cannot_grant)
         expect_rule(RULE_CAPABILITIES, OUTCOME_FAIL,
                     WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits"));
         /* in the bounding set alone it is only not there: runc does not fail */
-        sh("jq -n '{ociVersion:\"1.0.2\",root:{path:\"rootfs\"},linux:{},process:{args:"
-           "[\"/bin/busybox\",\"true\"],cwd:\"/\",capabilities:{bounding:[\"CAP_SYS_RESOURCE\"]}}}'"
-           " >'%s/config.json'",
-           bundle);
+        caps_spec("{bounding:[\"CAP_SYS_RESOURCE\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64",
                                      .cap_last = 40,
                                      .cap_bounding = bounding,
