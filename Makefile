@@ -41,7 +41,7 @@ UNIT_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRCS))
 SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
 
-.PHONY: all demo check unit unit-san unit-valgrind integration install clean format format-check lint
+.PHONY: all demo check unit unit-san unit-valgrind integration peer-test install clean format format-check lint
 all: edgeguard
 
 $(B)/%.o: %.c
@@ -96,7 +96,12 @@ check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FOREIGN)
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
 		--suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS) \
-		--suite integration $(wildcard tests/*_test.sh)
+		--suite integration $(wildcard tests/*_test.sh) \
+		--suite peer hack/peer-test.sh
+
+# runc's own integration suite, runc alone and through edgeguard: identical
+peer-test: edgeguard
+	@tests/run --suite peer hack/peer-test.sh
 
 demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh

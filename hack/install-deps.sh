@@ -13,6 +13,8 @@ packages=(
         procps                                              # pgrep, for the engine tests
         valgrind jq file                                    # tests
         clang-format cppcheck shellcheck                    # make format-check / lint
+        bats gawk dpkg-dev bsdutils                         # make peer-test: runc's own suite
+        golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline
 )
 
 if [[ $(id -u) -ne 0 ]]; then
