@@ -93,9 +93,15 @@ mkdir -p "$work/bin"
 ln -sfn "$EDGEGUARD" "$work/bin/runc"
 policy=$work/policy.json
 printf '{"decision_log": "%s/decisions.jsonl"}\n' "$work" >"$policy"
+# bats's own temporary directory: the userns tests need every parent
+# traversable by the container's mapped root, which a 0700 TMPDIR (tests/run
+# gives each program one) is not
+bats_tmp=$(mktemp -d /tmp/edgeguard-peer.XXXXXX)
+chmod 0755 "$bats_tmp"
+trap 'rm -rf "$bats_tmp"' EXIT
 run_pass() { # NAME RUNC
         local name=$1 runc=$2
-        (cd "$suite" && env -u EDGEGUARD_DECISION_LOG EDGEGUARD_POLICY="$policy" EDGEGUARD_RUNC="$RUNC_BIN" \
+        (cd "$suite" && env -u EDGEGUARD_DECISION_LOG TMPDIR="$bats_tmp" EDGEGUARD_POLICY="$policy" EDGEGUARD_RUNC="$RUNC_BIN" \
                 RUNC="$runc" script -qec "bats -t ." /dev/null) >"$work/$name.tap" 2>&1 || true
         # "ok 12 name # skip why" / "not ok 12 name": one line per test, number dropped
         sed -n -E 's/^(ok|not ok) [0-9]+ (.*)$/\1\t\2/p' "$work/$name.tap" | tr -d '\r' |

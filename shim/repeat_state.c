@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,27 +15,40 @@
 #include "../oci/whole_file.h"
 
 /* Holders are edgeguard processes that keep the lock for a read and a
- * write; one that keeps it longer must not delay a container start. */
-#define LOCK_TRIES    500
-#define LOCK_PAUSE_NS 200000L
+ * write; one that keeps it longer must not delay a container start for
+ * long.  The bound is wall-clock time, not tries: when a hundred creates
+ * start at once on two cores, sleeps overrun and a count of tries gave up
+ * after far fewer holders than it was meant to wait for. */
+#define LOCK_WAIT_NS  1000000000LL
+#define LOCK_PAUSE_NS 500000L
 
 struct scratch {
         struct repeat_table table;
         char out[REPEAT_STATE_MAX];
 };
 
+static long long monotonic_ns(void)
+{
+        struct timespec t;
+
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
 static int lock_bounded(int fd)
 {
         const struct timespec pause = {.tv_nsec = LOCK_PAUSE_NS};
+        long long deadline = monotonic_ns() + LOCK_WAIT_NS;
 
-        for (int i = 0; i < LOCK_TRIES; i++) {
+        for (;;) {
                 if (flock(fd, LOCK_EX | LOCK_NB) == 0)
                         return 0;
                 if (errno != EWOULDBLOCK && errno != EINTR)
                         return -1;
+                if (monotonic_ns() >= deadline)
+                        return -1;
                 nanosleep(&pause, NULL);
         }
-        return -1;
 }
 
 static void log_it(struct repeat_note *note, time_t now)
