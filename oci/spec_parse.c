@@ -294,25 +294,37 @@ static const struct slot *current_slot(const struct parser *p)
         return p->depth == 0 ? &top_slot : &p->stack[p->depth - 1].slot;
 }
 
+/* Where the structs of an array-element node live: mounts, device rules,
+ * devices.  False for any other node. */
+static bool element_array(struct spec *spec, enum node node, void ***items, size_t **len,
+                          size_t *size)
+{
+        switch (node) {
+        case NODE_MOUNT:
+                *items = (void **)&spec->mounts, *len = &spec->n_mounts;
+                *size = sizeof(*spec->mounts);
+                return true;
+        case NODE_DEVICE_RULE:
+                *items = (void **)&spec->device_rules, *len = &spec->n_device_rules;
+                *size = sizeof(*spec->device_rules);
+                return true;
+        case NODE_DEVICE:
+                *items = (void **)&spec->devices, *len = &spec->n_devices;
+                *size = sizeof(*spec->devices);
+                return true;
+        default:
+                return false;
+        }
+}
+
 static void *slot_target(struct parser *p, const struct slot *s)
 {
-        struct spec *spec = p->spec;
-        char *base;
+        void **items;
+        size_t *len, size;
+        char *base = (char *)p->spec;
 
-        switch (s->element) {
-        case NODE_MOUNT:
-                base = (char *)&spec->mounts[spec->n_mounts - 1];
-                break;
-        case NODE_DEVICE_RULE:
-                base = (char *)&spec->device_rules[spec->n_device_rules - 1];
-                break;
-        case NODE_DEVICE:
-                base = (char *)&spec->devices[spec->n_devices - 1];
-                break;
-        default:
-                base = (char *)spec;
-                break;
-        }
+        if (element_array(p->spec, s->element, &items, &len, &size))
+                base = (char *)*items + (*len - 1) * size;
         return base + s->offset;
 }
 
@@ -510,26 +522,11 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 /* Appends a zeroed element to the array of `node`'s structs. */
 static int new_element(struct parser *p, enum node node)
 {
-        struct spec *spec = p->spec;
         void **items;
         size_t *len, size;
 
-        switch (node) {
-        case NODE_MOUNT:
-                items = (void **)&spec->mounts, len = &spec->n_mounts;
-                size = sizeof(*spec->mounts);
-                break;
-        case NODE_DEVICE_RULE:
-                items = (void **)&spec->device_rules, len = &spec->n_device_rules;
-                size = sizeof(*spec->device_rules);
-                break;
-        case NODE_DEVICE:
-                items = (void **)&spec->devices, len = &spec->n_devices;
-                size = sizeof(*spec->devices);
-                break;
-        default:
+        if (!element_array(p->spec, node, &items, &len, &size))
                 return fail(p, "internal error: no array for this element");
-        }
         if (!grow(p, items, *len, size, 1))
                 return 0;
         memset((char *)*items + *len * size, 0, size);
@@ -618,8 +615,9 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
                 return 1;
         for (const struct field *fd = fields; fd->name; fd++) {
                 if (strlen(fd->name) == len && memcmp(fd->name, key, len) == 0) {
-                        bool element = f->node == NODE_MOUNT || f->node == NODE_DEVICE_RULE ||
-                                       f->node == NODE_DEVICE;
+                        void **items;
+                        size_t *n, size;
+                        bool element = element_array(p->spec, f->node, &items, &n, &size);
                         f->slot = (struct slot){fd->kind, fd->child, fd->offset,
                                                 element ? f->node : NODE_TOP};
                         return 1;

@@ -170,12 +170,9 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f,
         support = host_runs(host, &d->subject);
         if (support != PLATFORM_UNSUPPORTED &&
             (d->seccomp_gap = seccomp_arch_gap(&f->spec, host->scmp_native, &d->subject))) {
-                char listed[256] = "";
-                size_t len = 0;
+                char listed[256];
                 const char *own = scmp_arch_spec_name(host->scmp_native);
-                for (size_t i = 0; i < f->spec.seccomp_architectures.len; i++)
-                        str_append(listed, sizeof(listed), &len, "%s%.40s", i ? " " : "",
-                                   f->spec.seccomp_architectures.items[i]);
+                seccomp_arch_names(&f->spec, listed, sizeof(listed));
                 fail(d, RULE_ARCH,
                      "%.600s, which this host runs, but not under this seccomp filter: its "
                      "architectures (%s) and runc's own (%s) leave out %s, so the filter kills "

@@ -185,9 +185,10 @@ static void rule_privileged(struct decision *d, const struct decision_input *in,
         const struct spec *s = &in->facts->spec;
         char text[sizeof(d->results[0].detail)] = "";
         size_t len = 0, rule_at = 0;
-        int last = in->host && in->host->cap_last >= 0 ? in->host->cap_last : CAPABILITY_AUDIT_READ;
-        uint64_t all =
-                capability_all_up_to(last < CAPABILITY_AUDIT_READ ? last : CAPABILITY_AUDIT_READ);
+        int last = in->host && in->host->cap_last >= 0 && in->host->cap_last < CAPABILITY_AUDIT_READ
+                           ? in->host->cap_last
+                           : CAPABILITY_AUDIT_READ;
+        uint64_t all = capability_all_up_to(last);
         bool every_cap, all_devices = every_device(s, &rule_at);
 
         every_cap = (c->held & all) == all;
@@ -234,8 +235,7 @@ static bool allows_by_default(const char *action)
 static void rule_seccomp(struct decision *d, const struct decision_input *in)
 {
         const struct spec *s = &in->facts->spec;
-        char archs[256] = "";
-        size_t len = 0;
+        char archs[256];
 
         if (!s->has_seccomp) {
                 fail(d, RULE_SECCOMP,
@@ -249,9 +249,7 @@ static void rule_seccomp(struct decision *d, const struct decision_input *in)
                      s->seccomp_default_action);
                 return;
         }
-        for (size_t i = 0; i < s->seccomp_architectures.len; i++)
-                str_append(archs, sizeof(archs), &len, "%s%.40s", i ? " " : "",
-                           s->seccomp_architectures.items[i]);
+        seccomp_arch_names(s, archs, sizeof(archs));
         pass(d, RULE_SECCOMP, "defaultAction %.40s, architectures %s",
              s->seccomp_default_action ? s->seccomp_default_action : "(none)",
              archs[0] ? archs : "(runc's own only)");
@@ -265,6 +263,16 @@ void rules_privilege(struct decision *d, const struct decision_input *in)
         rule_privileged(d, in, &c);
         rule_capabilities(d, in, &c);
         rule_seccomp(d, in);
+}
+
+void seccomp_arch_names(const struct spec *s, char *out, size_t size)
+{
+        size_t len = 0;
+
+        out[0] = '\0';
+        for (size_t i = 0; i < s->seccomp_architectures.len; i++)
+                str_append(out, size, &len, "%s%.40s", i ? " " : "",
+                           s->seccomp_architectures.items[i]);
 }
 
 const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,

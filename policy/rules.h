@@ -16,6 +16,9 @@ void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char
  * and seccomp (privilege.c); in->facts is set. */
 void rules_privilege(struct decision *d, const struct decision_input *in);
 
+/* The spec's seccomp architectures, space separated ("" for none). */
+void seccomp_arch_names(const struct spec *s, char *out, size_t size);
+
 /* The SCMP_ARCH_ name of `p`'s system calls when the spec's seccomp
  * filter would kill them for their architecture; NULL when it would not
  * (or there is no filter, or libseccomp has no name for the arch). */
