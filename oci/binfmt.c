@@ -104,6 +104,11 @@ static int by_name(const void *a, const void *b)
                       ((const struct binfmt_entry *)b)->name);
 }
 
+void binfmt_table_reset(struct binfmt_table *t)
+{
+        memset(t, 0, offsetof(struct binfmt_table, entries));
+}
+
 int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *out,
                 struct eg_error *err)
 {
@@ -113,7 +118,7 @@ int binfmt_read(const char *dir, bool must_be_binfmt_fs, struct binfmt_table *ou
         char text[ENTRY_TEXT_MAX];
         int fd;
 
-        memset(out, 0, sizeof(*out));
+        binfmt_table_reset(out);
         if (is_unmounted_automount(dir)) {
                 snprintf(out->note, sizeof(out->note), "%s is an automount point not yet mounted",
                          dir);

@@ -258,11 +258,21 @@ static int follow_script(const struct exe_query *q, struct exe_facts *out)
         return fd;
 }
 
+void exe_facts_reset(struct exe_facts *out)
+{
+        _Static_assert(offsetof(struct exe_facts, scripts) + sizeof(out->scripts) ==
+                               sizeof(struct exe_facts),
+                       "the path buffers are exe_facts' last members");
+        memset(out, 0, offsetof(struct exe_facts, file));
+        out->file[0] = '\0';
+        out->resolved[0] = '\0';
+}
+
 void exe_identify(const struct exe_query *q, struct exe_facts *out)
 {
         int fd;
 
-        memset(out, 0, sizeof(*out));
+        exe_facts_reset(out);
         if (q->arg0 == NULL || q->arg0[0] == '\0') {
                 reason(out, "process.args is empty: nothing to run");
                 return;

@@ -37,17 +37,22 @@ struct exe_facts {
         enum exe_kind kind;
         struct platform platform; /* arch empty when not known */
         char reason[320];         /* why unidentified, or what would stop it from running */
-        char file[PATH_MAX];      /* container path of the binary the kernel loads */
-        char resolved[PATH_MAX];  /* the same after symlinks, "" when unknown */
         size_t n_scripts;         /* #! scripts on the way to file, args[0]'s first */
-        char scripts[EXE_INTERPRETERS_MAX][PATH_MAX];
-        bool relative_path_hit; /* found through a relative $PATH entry (Go's ErrDot) */
+        bool relative_path_hit;   /* found through a relative $PATH entry (Go's ErrDot) */
         struct elf_info elf;
         struct pe_info pe;
         bool interp_found;                /* ELF: PT_INTERP names a regular file in the rootfs */
         unsigned char head[EXE_HEAD_MAX]; /* the first bytes of file, for binfmt_misc */
         size_t head_len;
+        /* The path buffers come last and are reset as empty strings, not
+         * zeroed (28 KB on every container start); scripts[0..n_scripts). */
+        char file[PATH_MAX];     /* container path of the binary the kernel loads */
+        char resolved[PATH_MAX]; /* the same after symlinks, "" when unknown */
+        char scripts[EXE_INTERPRETERS_MAX][PATH_MAX];
 };
+
+/* No file, nothing identified. */
+void exe_facts_reset(struct exe_facts *out);
 
 /* Fills out.  Cannot fail: everything the rootfs can do wrong (a missing
  * file, a FIFO, a loop, a bogus header) is a fact, told in out->reason. */

@@ -166,7 +166,11 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
 {
         cleanup_close int bundle_fd = -1;
 
-        memset(out, 0, sizeof(*out));
+        _Static_assert(offsetof(struct bundle_facts, exe) + sizeof(struct exe_facts) ==
+                               sizeof(struct bundle_facts),
+                       "exe is bundle_facts' last member");
+        memset(out, 0, offsetof(struct bundle_facts, exe));
+        exe_facts_reset(&out->exe);
         bundle_fd = open(bundle_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (bundle_fd < 0 || fstat(bundle_fd, &out->bundle_st) < 0)
                 return eg_error_set_errno(err, errno, "bundle %s", bundle_dir);

@@ -34,8 +34,8 @@ struct bundle_facts {
         char declared_problem[160]; /* an annotation that is not a platform name */
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
-        struct exe_facts exe;
         const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
+        struct exe_facts exe;               /* last: see facts_gather */
 };
 
 /* Reads bundle_dir/config.json and looks into its rootfs.  Returns -1 only

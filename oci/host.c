@@ -200,13 +200,24 @@ static void detect_capabilities(const struct host_sources *src, struct host_fact
         }
 }
 
+/* Everything zero but the binfmt entries, which binfmt_read fills as far
+ * as it reads. */
+static void host_facts_reset(struct host_facts *out)
+{
+        _Static_assert(offsetof(struct host_facts, binfmt) + sizeof(struct binfmt_table) ==
+                               sizeof(struct host_facts),
+                       "binfmt is host_facts' last member");
+        memset(out, 0, offsetof(struct host_facts, binfmt));
+        binfmt_table_reset(&out->binfmt);
+}
+
 int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err)
 {
         struct utsname u;
         char cpuinfo[CPUINFO_READ_MAX], binfmt_dir[512];
         const char *sysname = src->sysname, *machine = src->machine;
 
-        memset(out, 0, sizeof(*out));
+        host_facts_reset(out);
         if ((sysname == NULL || machine == NULL) && uname(&u) < 0)
                 return eg_error_set_errno(err, errno, "uname");
         if (sysname == NULL)
@@ -236,7 +247,7 @@ int host_detect(const struct host_sources *src, struct host_facts *out, struct e
 
 int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err)
 {
-        memset(out, 0, sizeof(*out));
+        host_facts_reset(out);
         if (platform_parse(platform, &out->platform, err) < 0)
                 return eg_error_prefix(err, "simulated host");
         if (out->platform.os[0] == '\0')

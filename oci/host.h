@@ -38,8 +38,8 @@ struct host_facts {
         int cap_last;               /* the kernel's last capability; -1 when not known */
         bool has_cap_bounding;
         uint64_t cap_bounding; /* edgeguard's bounding set, which runc inherits */
-        struct binfmt_table binfmt;
         bool simulated;
+        struct binfmt_table binfmt; /* last: see host_facts_reset */
 };
 
 /* The real sources: /proc, /sys, uname(2), the personality probe. */

@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -24,11 +25,37 @@ static int hex4(const char *s, size_t avail)
         return v;
 }
 
+#define BYTES(b) (0x0101010101010101ull * (uint8_t)(b))
+
+/* The index of the first byte from i on that the scan must look at (a
+ * quote, a backslash or a non-ASCII byte), eight bytes at a time: most of
+ * a document is plain ASCII.  A zero byte in x ^ BYTES(c) is a c; the
+ * lowest flagged bit is exact, higher ones may be borrows. */
+static size_t skip_plain(const char *text, size_t i, size_t len)
+{
+        while (i + 8 <= len) {
+                uint64_t w, quote, backslash, mask;
+                memcpy(&w, text + i, 8);
+                quote = w ^ BYTES('"');
+                backslash = w ^ BYTES('\\');
+                mask = (((quote - BYTES(1)) & ~quote) | ((backslash - BYTES(1)) & ~backslash) | w) &
+                       BYTES(0x80);
+                if (mask != 0) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+                        i += (size_t)__builtin_ctzll(mask) / 8;
+#endif
+                        return i;
+                }
+                i += 8;
+        }
+        return i;
+}
+
 int json_prescan(const char *text, size_t len, struct eg_error *err)
 {
         bool in_string = false;
 
-        for (size_t i = 0; i < len; i++) {
+        for (size_t i = 0; (i = skip_plain(text, i, len)) < len; i++) {
                 if ((unsigned char)text[i] >= 0x80) {
                         uint32_t cp;
                         size_t n = utf8_decode((const unsigned char *)text + i, len - i, &cp);

@@ -69,7 +69,10 @@ static void bundle_path(struct evaluation *ev, const char *bundle)
 
 struct evaluation *evaluate(const struct evaluation_request *rq)
 {
-        struct evaluation *ev = calloc(1, sizeof(*ev));
+        /* Not calloc: the members are filled below by their readers (policy,
+         * host, facts, moby, bundle_abs, decision), each of which resets its
+         * part first; zeroing 100 KB twice was a sixth of a create's cost. */
+        struct evaluation *ev = malloc(sizeof(*ev));
         struct host_sources sources;
         const char *host = rq->host;
         const char *bundle = rq->bundle && rq->bundle[0] ? rq->bundle : ".";
@@ -77,7 +80,8 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
 
         if (ev == NULL)
                 return NULL;
-        ev->in.policy = &ev->policy;
+        ev->in = (struct decision_input){.policy = &ev->policy};
+        ev->policy_error[0] = ev->host_error[0] = ev->config_error[0] = '\0';
         if (policy_load(rq->policy_path, rq->policy_named, true, &ev->policy, &err) < 0) {
                 str_copy(ev->policy_error, sizeof(ev->policy_error), err.msg);
                 ev->in.policy_error = ev->policy_error;

@@ -33,7 +33,8 @@ struct evaluation {
         struct decision decision;
 };
 
-/* Returns a calloc'd evaluation (it is large), or NULL when out of memory. */
+/* Returns a malloc'd evaluation (it is large), or NULL when out of memory.
+ * evaluate() sets every member; a new member must be set there too. */
 struct evaluation *evaluate(const struct evaluation_request *rq);
 
 void evaluation_free(struct evaluation *ev);
