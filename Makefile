@@ -44,11 +44,15 @@ LIB_SRCS := $(wildcard oci/*.c policy/*.c)
 SHIM_SRCS := $(filter-out shim/main.c,$(wildcard shim/*.c))
 UNIT_SRCS := $(wildcard tests/*_test.c)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
+FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.c)
 
-# Two build trees: the release one, and one with ASan+UBSan for `make check`.
+# Three build trees: the release one, one with ASan+UBSan for `make check`,
+# and the libFuzzer one (ASan+UBSan and coverage) for `make fuzz`.
 B := build
 S := build-san
+F := build-fuzz
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_FLAGS := $(SAN_FLAGS) -fsanitize=fuzzer-no-link
 
 lib_objs = $(patsubst %.c,$(1)/%.o,$(LIB_SRCS))
 shim_objs = $(patsubst %.c,$(1)/%.o,$(SHIM_SRCS))
@@ -56,8 +60,9 @@ shim_objs = $(patsubst %.c,$(1)/%.o,$(SHIM_SRCS))
 UNIT_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(UNIT_SRCS))
 SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
+FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(F)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all demo check unit unit-san unit-valgrind integration peer-test install clean format format-check lint
+.PHONY: all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install clean format format-check lint
 all: edgeguard
 
 $(B)/%.o: %.c
@@ -76,6 +81,17 @@ $(S)/libedgeguard.a: $(call lib_objs,$(S))
 	$(AR) rcs $@ $^
 $(S)/libshim.a: $(call shim_objs,$(S))
 	$(AR) rcs $@ $^
+
+$(F)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CFLAGS) $(FUZZ_FLAGS) -c -o $@ $<
+$(F)/libedgeguard.a: $(call lib_objs,$(F))
+	$(AR) rcs $@ $^
+$(F)/libshim.a: $(call shim_objs,$(F))
+	$(AR) rcs $@ $^
+$(F)/fuzz/%: $(F)/tests/fuzz/%.o $(F)/tests/fuzz/fuzz_files.o $(F)/libshim.a $(F)/libedgeguard.a
+	@mkdir -p $(dir $@)
+	$(SAN_CC) $(CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer $(LDFLAGS) -pie -o $@ $^ $(LDLIBS)
 
 edgeguard: $(B)/shim/main.o $(B)/libshim.a $(B)/libedgeguard.a $(B)/link.stamp
 	$(CC) $(CFLAGS) $(LDFLAGS) $(EDGEGUARD_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(EDGEGUARD_LIBS)
@@ -111,12 +127,18 @@ unit-valgrind: $(UNIT_BINS) $(FOREIGN)
 integration: edgeguard $(HELPER_BINS)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
-check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FOREIGN)
+# libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
+FUZZ_SECONDS ?= 300
+fuzz: $(FUZZ_BINS) $(FOREIGN)
+	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
+
+check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN)
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
 		--suite valgrind --wrap "valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect" $(UNIT_BINS) \
 		--suite integration $(wildcard tests/*_test.sh) \
+		--suite fuzz --wrap "hack/fuzz.sh 30" $(FUZZ_BINS) \
 		--suite peer hack/peer-test.sh
 
 # runc's own integration suite, runc alone and through edgeguard: identical
@@ -129,7 +151,7 @@ demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 install: edgeguard
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
 
-FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] tests/*.[ch] tests/helpers/*.[ch])
+FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -139,7 +161,7 @@ lint:
 	shellcheck -x -S warning hack/*.sh tests/*.sh tests/run .ci/run
 
 clean:
-	rm -rf $(B) $(S) edgeguard
+	rm -rf $(B) $(S) $(F) edgeguard
 
 .SECONDARY:
--include $(shell find $(B) $(S) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) $(S) $(F) -name '*.d' 2>/dev/null)

@@ -1,0 +1,20 @@
+/* libFuzzer entry points and the little each target shares.  Every target
+ * is built with ASan+UBSan (make fuzz); a crash, a leak, a sanitizer report
+ * or a run over libFuzzer's -timeout is a failure. */
+#ifndef EDGEGUARD_FUZZ_H
+#define EDGEGUARD_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* A private directory for targets that need files (made once, removed at
+ * exit); aborts when it cannot be made. */
+const char *fuzz_scratch_dir(void);
+
+/* path's content becomes data[0..size), through one fd kept open. */
+void fuzz_write_file(int fd, const uint8_t *data, size_t size);
+
+#endif
