@@ -43,6 +43,29 @@ bool capability_name(int value, char out[CAPABILITY_NAME_MAX])
         return named;
 }
 
+/* libcap's names for 0..63 in runc's spelling, read from libcap once: a
+ * hostile spec may list a hundred thousand names, and libcap's parser
+ * mallocs for each. */
+static struct {
+        bool read;
+        char names[64][CAPABILITY_NAME_MAX];
+        bool named[64];
+} known;
+
+static int known_value(const char *name)
+{
+        if (!known.read) {
+                for (int v = 0; v < 64; v++)
+                        known.named[v] = capability_name(v, known.names[v]);
+                known.read = true;
+        }
+        for (int v = 0; v < 64; v++)
+                if (known.named[v] && known.names[v][4] == name[4] &&
+                    strcmp(known.names[v], name) == 0)
+                        return v;
+        return -1;
+}
+
 enum capability_status capability_parse(const char *name, int *value, char *canonical)
 {
         char round_trip[CAPABILITY_NAME_MAX];
@@ -50,6 +73,18 @@ enum capability_status capability_parse(const char *name, int *value, char *cano
 
         if (canonical)
                 canonical[0] = '\0';
+        /* In runc's spelling a name is libcap's own or none libcap knows
+         * (its names are all it takes in upper case); any other spelling
+         * is misspelt, and libcap is asked only for the right one. */
+        if (runc_spelling(name)) {
+                int known_v = known_value(name);
+                if (known_v < 0)
+                        return CAPABILITY_UNKNOWN;
+                *value = known_v;
+                return CAPABILITY_OK;
+        }
+        if (canonical == NULL)
+                return CAPABILITY_MISSPELT;
         if (cap_from_name(name, &v) != 0 || v < 0 || v >= 64)
                 return runc_spelling(name) ? CAPABILITY_UNKNOWN : CAPABILITY_MISSPELT;
         /* libcap also takes numbers and lists: only its own name, in

@@ -67,7 +67,7 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
 {
         const char *arg0 = q->arg0, *dirs = q->path_env;
         struct stat st;
-        int fd;
+        int fd, searched = 0;
 
         if (strchr(arg0, '/')) {
                 snprintf(out->file, sizeof(out->file), "%s", arg0);
@@ -84,6 +84,14 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
         for (const char *d = dirs;; d++) {
                 size_t len = strcspn(d, ":");
                 char cand[PATH_MAX];
+
+                if (searched++ == EXE_PATH_DIRS_MAX) {
+                        reason(out,
+                               "\"%s\" is not in the first %d directories of the image's $PATH, "
+                               "and edgeguard searches no more",
+                               arg0, EXE_PATH_DIRS_MAX);
+                        return -1;
+                }
                 int n = len == 0 ? snprintf(cand, sizeof(cand), "%s", arg0)
                                  : snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, d, arg0);
 

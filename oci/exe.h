@@ -17,6 +17,7 @@
 
 #define EXE_HEAD_MAX         256 /* BINPRM_BUF_SIZE: all the kernel and binfmt_misc look at */
 #define EXE_INTERPRETERS_MAX 5   /* exec_binprm() fails with ELOOP past this many rewrites */
+#define EXE_PATH_DIRS_MAX    256 /* $PATH directories searched: a bound on a hostile PATH */
 
 enum exe_kind {
         EXE_UNIDENTIFIED, /* not found, not a regular file, unknown format: see reason */

@@ -13,8 +13,8 @@
 #include "error.h"
 #include "platform.h"
 
-#define MOBY_CONFIG_MAX       (4u << 20) /* config.v2.json */
-#define MOBY_IMAGE_CONFIG_MAX (4u << 20)
+#define MOBY_CONFIG_MAX       (512u << 10) /* config.v2.json: dockerd writes ~10 KiB */
+#define MOBY_IMAGE_CONFIG_MAX (512u << 10)
 #define MOBY_JSON_DEPTH_MAX   32
 #define MOBY_IMAGE_ID_SIZE    (sizeof("sha256:") + 64)
 

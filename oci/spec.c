@@ -9,48 +9,23 @@
 #include "cleanup.h"
 #include "whole_file.h"
 
-static void strv_free(struct spec_strv *v)
-{
-        for (size_t i = 0; i < v->len; i++)
-                free(v->items[i]);
-        free(v->items);
-        memset(v, 0, sizeof(*v));
-}
-
 void spec_free(struct spec *s)
 {
-        free(s->root_path);
-        strv_free(&s->args);
-        strv_free(&s->env);
-        free(s->cwd);
+        /* the strings are all in s->strings; the arrays hold pointers into it */
+        free(s->args.items);
+        free(s->env.items);
         for (int i = 0; i < SPEC_CAP_SETS; i++)
-                strv_free(&s->caps[i]);
-        for (size_t i = 0; i < s->n_annotations; i++) {
-                free(s->annotations[i].key);
-                free(s->annotations[i].value);
-        }
+                free(s->caps[i].items);
         free(s->annotations);
-        for (size_t i = 0; i < s->n_mounts; i++) {
-                free(s->mounts[i].destination);
-                free(s->mounts[i].source);
-                free(s->mounts[i].type);
-                strv_free(&s->mounts[i].options);
-        }
+        for (size_t i = 0; i < s->n_mounts; i++)
+                free(s->mounts[i].options.items);
         free(s->mounts);
-        free(s->seccomp_default_action);
-        strv_free(&s->seccomp_architectures);
-        strv_free(&s->masked_paths);
-        strv_free(&s->readonly_paths);
-        for (size_t i = 0; i < s->n_device_rules; i++) {
-                free(s->device_rules[i].type);
-                free(s->device_rules[i].access);
-        }
+        free(s->seccomp_architectures.items);
+        free(s->masked_paths.items);
+        free(s->readonly_paths.items);
         free(s->device_rules);
-        for (size_t i = 0; i < s->n_devices; i++) {
-                free(s->devices[i].path);
-                free(s->devices[i].type);
-        }
         free(s->devices);
+        free(s->strings);
         memset(s, 0, sizeof(*s));
 }
 

@@ -19,7 +19,7 @@
 #include "error.h"
 
 /* Docker's specs are a few KiB, with a large seccomp profile ~40 KiB. */
-#define SPEC_SIZE_MAX  (4u << 20)
+#define SPEC_SIZE_MAX  (1u << 20)
 #define SPEC_DEPTH_MAX 64
 
 struct spec_strv {
@@ -95,6 +95,11 @@ struct spec {
 
         bool has_windows;
         bool has_hyperv; /* windows.hyperv present: Hyper-V isolation */
+
+        /* Every string above lives here: one allocation the size of the
+         * document (a kept string is shorter than its JSON), not one each. */
+        char *strings;
+        size_t strings_used, strings_size;
 };
 
 /* Parses len bytes of JSON into out (zeroed first; spec_free it on both

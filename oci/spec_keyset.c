@@ -3,10 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* 16 bytes: a 1 MiB document has at most ~100 k keys, and this table was
+ * most of a hostile document's memory. */
 struct spec_keyset_slot {
         uint32_t map_id; /* 0: empty */
         uint32_t hash;
-        size_t offset, len;
+        uint32_t offset, len;
 };
 
 static uint32_t hash_key(uint32_t map_id, const char *key, size_t len)
@@ -53,7 +55,10 @@ int spec_keyset_add(struct spec_keyset *set, uint32_t map_id, const char *key, s
         uint32_t hash = hash_key(map_id, key, len);
         struct spec_keyset_slot *s;
 
-        if ((set->used + 1) * 2 > set->capacity && rehash(set) < 0)
+        if (len > UINT32_MAX || set->bytes_len + len > UINT32_MAX)
+                return -1;
+        /* at most 3/4 full: linear probing stays short */
+        if ((set->used + 1) * 4 > set->capacity * 3 && rehash(set) < 0)
                 return -1;
         s = find(set->slots, set->capacity, set->bytes, map_id, hash, key, len);
         if (s->map_id != 0)
@@ -67,7 +72,7 @@ int spec_keyset_add(struct spec_keyset *set, uint32_t map_id, const char *key, s
                 set->bytes_capacity = capacity;
         }
         memcpy(set->bytes + set->bytes_len, key, len);
-        *s = (struct spec_keyset_slot){map_id, hash, set->bytes_len, len};
+        *s = (struct spec_keyset_slot){map_id, hash, (uint32_t)set->bytes_len, (uint32_t)len};
         set->bytes_len += len;
         set->used++;
         return 0;

@@ -399,11 +399,12 @@ static char *copy_string(struct parser *p, const unsigned char *s, size_t len)
                 fail(p, "a string holding NUL (\\u0000)");
                 return NULL;
         }
-        c = malloc(len + 1);
-        if (c == NULL) {
-                fail(p, "out of memory");
+        if (len + 1 > p->spec->strings_size - p->spec->strings_used) {
+                fail(p, "strings longer than the document (%zu bytes)", p->spec->strings_size);
                 return NULL;
         }
+        c = p->spec->strings + p->spec->strings_used;
+        p->spec->strings_used += len + 1;
         memcpy(c, s, len);
         c[len] = '\0';
         return c;
@@ -413,10 +414,8 @@ static int append_string(struct parser *p, struct spec_strv *v, const unsigned c
 {
         char *c = copy_string(p, s, len);
 
-        if (c == NULL || !grow(p, (void **)&v->items, v->len, sizeof(char *), 2)) {
-                free(c);
+        if (c == NULL || !grow(p, (void **)&v->items, v->len, sizeof(char *), 2))
                 return 0;
-        }
         v->items[v->len++] = c;
         v->items[v->len] = NULL;
         return 1;
@@ -500,7 +499,6 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
                 break;
         case SLOT_STRING:
                 target = slot_target(p, slot);
-                free(*target);
                 if ((*target = copy_string(p, s, len)) == NULL)
                         return 0;
                 break;
@@ -587,10 +585,8 @@ static int annotation_key(struct parser *p, const unsigned char *key, size_t len
         char *k = copy_string(p, key, len);
 
         if (k == NULL || !grow(p, (void **)&spec->annotations, spec->n_annotations,
-                               sizeof(*spec->annotations), 1)) {
-                free(k);
+                               sizeof(*spec->annotations), 1))
                 return 0;
-        }
         spec->annotations[spec->n_annotations++] = (struct spec_annotation){k, NULL};
         p->stack[p->depth - 1].slot = (struct slot){SLOT_ANNOTATION_VALUE, NODE_SKIP, 0, false};
         return 1;
@@ -668,6 +664,10 @@ int spec_parse(const char *text, size_t len, struct spec *out, struct eg_error *
                                     SPEC_SIZE_MAX);
         if (json_prescan(text, len, err) < 0)
                 return -1;
+        out->strings_size = len + 1;
+        out->strings = malloc(out->strings_size);
+        if (out->strings == NULL)
+                return eg_error_set(err, 0, "out of memory");
         h = yajl_alloc(&callbacks, NULL, &p);
         if (h == NULL)
                 return eg_error_set(err, 0, "out of memory");

@@ -28,14 +28,16 @@ static void read_caps(const struct spec *s, struct held_caps *c)
                         const char *name = s->caps[set].items[i];
                         char canonical[CAPABILITY_NAME_MAX];
                         int value;
-                        switch (capability_parse(name, &value, canonical)) {
+                        /* the right spelling only while the message has room */
+                        bool room = c->misspelt_len + 1 < sizeof(c->misspelt);
+                        switch (capability_parse(name, &value, room ? canonical : NULL)) {
                         case CAPABILITY_OK:
                                 c->held |= capability_bit(value);
                                 if (set != SPEC_CAP_BOUNDING)
                                         c->granted |= capability_bit(value);
                                 break;
                         case CAPABILITY_MISSPELT:
-                                if (strstr(c->misspelt, name) == NULL)
+                                if (room && strstr(c->misspelt, name) == NULL)
                                         str_append(c->misspelt, sizeof(c->misspelt),
                                                    &c->misspelt_len, "%s\"%.40s\"%s%s%s",
                                                    c->misspelt_len ? ", " : "", name,

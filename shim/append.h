@@ -10,8 +10,8 @@
 
 /* Opens path O_WRONLY|O_APPEND|O_CREAT|O_NONBLOCK (plus extra_flags, such
  * as O_NOFOLLOW) with mode, requires a regular file, and writes line in one
- * write.  Messages name the file as "<what> <path>"; errnum keeps the
- * failing call's errno. */
+ * write.  Part of a line written to a full disk is cut off again.  Messages name the file as
+ * "<what> <path>"; errnum keeps the failing call's errno. */
 int append_line(const char *path, int extra_flags, mode_t mode, const char *what, const char *line,
                 size_t len, struct eg_error *err);
 
