@@ -9,7 +9,7 @@
 # config.json corpus, moby's files, the binfmt_misc entries of the fake
 # hosts) and the first 8 KiB of the foreign executables in build/foreign.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 seconds=$1 bin=$2
 name=$(basename "$bin" _fuzz)

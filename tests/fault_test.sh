@@ -23,11 +23,13 @@ containers() { runc "${G[@]}" list -q | wc -l; }
 last_error() { jq -r 'select(.level == "error") | .msg' "$T/$1/log.json" 2>/dev/null | tail -n 1; }
 last_warning() { jq -r 'select(.level == "warning") | .msg' "$T/$1/log.json" 2>/dev/null | tail -n 1; }
 
-# create BUNDLE ID: containerd's argv.  A guard of 60 s turns a hang into
-# exit 124, which every case asserts against; nothing waits on it otherwise.
+# create BUNDLE ID: containerd's argv, run under ${AS[@]} (normally
+# nothing).  A guard of 60 s turns a hang into exit 124, which every case
+# asserts against; nothing waits on it otherwise.
+AS=()
 create() {
-        timeout 60 "$EG" "${G[@]}" --log "$T/$1/log.json" --log-format json create --bundle "$T/$1" \
-                "$2" </dev/null >"$T/out" 2>"$T/err"
+        timeout 60 "${AS[@]}" "$EG" "${G[@]}" --log "$T/$1/log.json" --log-format json \
+                create --bundle "$T/$1" "$2" </dev/null >"$T/out" 2>"$T/err"
 }
 
 # tmpfs DIR OPTIONS: a private tmpfs, unmounted at exit.
@@ -154,22 +156,13 @@ printf '{"decision_log": "%s"}\n' "$DECISIONS" >"$T/unreadable.json"
 chmod 0000 "$T/unreadable.json"
 # root reads anything: the check runs without the capabilities that allow it
 export EDGEGUARD_POLICY=$T/unreadable.json
-EG_REAL=$EG
-EG="setpriv --inh-caps=-dac_override,-dac_read_search --bounding-set=-dac_override,-dac_read_search $EG_REAL"
-create() {
-        # shellcheck disable=SC2086 # $EG is setpriv with its arguments here
-        timeout 60 $EG "${G[@]}" --log "$T/$1/log.json" --log-format json create --bundle "$T/$1" \
-                "$2" </dev/null >"$T/out" 2>"$T/err"
-}
+no_dac=-dac_override,-dac_read_search
+AS=(setpriv --inh-caps="$no_dac" --bounding-set="$no_dac")
 create allowed p-unreadable
 check_eq "policy unreadable: refused" "$?" 1
 check_contains "policy unreadable: named" "$(last_error allowed)" "policy file $T/unreadable.json: Permission denied"
-EG=$EG_REAL
+AS=()
 export EDGEGUARD_POLICY=$GOOD_POLICY
-create() {
-        timeout 60 "$EG" "${G[@]}" --log "$T/$1/log.json" --log-format json create --bundle "$T/$1" \
-                "$2" </dev/null >"$T/out" 2>"$T/err"
-}
 passes_through "policy unreadable"
 
 # ---- runc missing, not executable, a directory: nothing to pass on to
