@@ -122,6 +122,29 @@ counts() { # NAME: "N passed, N failed, N skipped"
 echo "runc $version's integration suite ($(grep -c . "$work/runc.results") tests), under a pty"
 echo "  runc alone:      $(counts runc) in ${runc_time}s"
 echo "  through edgeguard: $(counts edgeguard) in ${edgeguard_time}s ($(grep -c . "$work/decisions.jsonl" 2>/dev/null || echo 0) creates decided)"
+# A test whose results differ runs again, alone, in both passes: some of
+# runc's tests race their own helpers (the seccomp agent's socket) and lose
+# under load.  Results that agree on the retry replace the first ones and
+# are listed; results that still differ fail below.
+rerun_one() { # NAME RUNC -> ok | not ok | skip
+        local re
+        re=$(printf '%s' "$1" | sed 's/[][\.*^$()+?{}|/]/\\&/g')
+        (cd "$suite" && env -u EDGEGUARD_DECISION_LOG TMPDIR="$bats_tmp" EDGEGUARD_POLICY="$policy" EDGEGUARD_RUNC="$RUNC_BIN" \
+                RUNC="$2" script -qec "bats -t -f '^$re\$' ." /dev/null) 2>&1 | tr -d '\r' |
+                sed -n -E 's/^(ok|not ok) [0-9]+ .*# skip.*/skip/p; s/^(ok|not ok) [0-9]+ .*/\1/p' | head -n 1
+}
+while IFS= read -r name; do
+        [[ -n $name ]] || continue
+        again_runc=$(rerun_one "$name" "$RUNC_BIN")
+        again_eg=$(rerun_one "$name" "$work/bin/runc")
+        echo "  retried alone: $name: runc alone $again_runc, through edgeguard $again_eg"
+        if [[ -n $again_runc && $again_runc == "$again_eg" ]]; then
+                for f in runc edgeguard; do
+                        awk -F'\t' -v n="$name" -v r="$again_runc" 'BEGIN{OFS="\t"} $1 == n {$2 = r} {print}' \
+                                "$work/$f.results" >"$work/$f.results.new" && mv "$work/$f.results.new" "$work/$f.results"
+                done
+        fi
+done < <(diff "$work/runc.results" "$work/edgeguard.results" | sed -n 's/^[<>] //p' | cut -f1 | sort -u)
 failed=0
 if ! diff "$work/runc.results" "$work/edgeguard.results" >"$work/differences"; then
         echo "DIFFERENT results (< runc alone, > through edgeguard):"
