@@ -148,6 +148,11 @@ check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOR
 peer-test: edgeguard
 	@tests/run --suite peer hack/peer-test.sh
 
+# Benchmarks against runc (never a test): hack/bench.sh [RUNS]
+BENCH_RUNS ?= 101
+bench: edgeguard
+	hack/bench.sh $(BENCH_RUNS)
+
 demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
 

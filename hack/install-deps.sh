@@ -11,7 +11,7 @@ packages=(
         qemu-user-static                                    # binfmt_misc emulation tests
         docker.io containerd                                # the engines, run privately by tests
         procps                                              # pgrep, for the engine tests
-        valgrind jq file                                    # tests
+        valgrind jq file time                               # tests, make bench
         clang-format cppcheck shellcheck                    # make format-check / lint
         bats gawk dpkg-dev bsdutils                         # make peer-test: runc's own suite
         golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline

@@ -180,9 +180,12 @@ struct frame {
         enum node node;
         bool is_array;
         uint32_t map_id;
-        size_t index;            /* arrays: the element being read */
-        struct slot slot;        /* maps: the current key's value; arrays: every element */
-        char key[KEY_SHOWN_MAX]; /* maps: the current key, printable, for messages */
+        size_t index;     /* arrays: the element being read */
+        struct slot slot; /* maps: the current key's value; arrays: every element */
+        /* maps: the current key's first bytes as read (made printable only
+         * for a message: most keys never are in one) and its whole length */
+        unsigned char key[KEY_SHOWN_MAX];
+        size_t key_len;
 };
 
 struct parser {
@@ -201,6 +204,8 @@ static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, NODE_TOP};
 
 /* ---- messages ---- */
 
+static void shown_key(const unsigned char *key, size_t len, char *out);
+
 static void path_of(const struct parser *p, char *out, size_t size)
 {
         size_t o = 0;
@@ -208,14 +213,15 @@ static void path_of(const struct parser *p, char *out, size_t size)
         out[0] = '\0';
         for (size_t i = 0; i < p->depth && o < size; i++) {
                 const struct frame *f = &p->stack[i];
-                int n;
+                char key[KEY_SHOWN_MAX];
+                int n = 0;
 
-                if (f->is_array)
+                if (f->is_array) {
                         n = snprintf(out + o, size - o, "[%zu]", f->index);
-                else if (f->key[0])
-                        n = snprintf(out + o, size - o, "%s%s", o ? "." : "", f->key);
-                else
-                        n = 0;
+                } else if (f->key_len > 0) {
+                        shown_key(f->key, f->key_len, key);
+                        n = snprintf(out + o, size - o, "%s%s", o ? "." : "", key);
+                }
                 if (n < 0)
                         break;
                 o += (size_t)n;
@@ -240,12 +246,13 @@ __attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const ch
 }
 
 /* A key as it may appear in a message: control characters and quotes
- * replaced, cut short at a character boundary. */
+ * replaced, cut short at a character boundary.  key holds the first
+ * KEY_SHOWN_MAX bytes of a key of len. */
 static void shown_key(const unsigned char *key, size_t len, char *out)
 {
         size_t o = 0;
 
-        for (size_t i = 0; i < len && o + 4 < KEY_SHOWN_MAX; i++) {
+        for (size_t i = 0; i < len && i < KEY_SHOWN_MAX && o + 4 < KEY_SHOWN_MAX; i++) {
                 unsigned char c = key[i];
                 if ((c & 0xc0) == 0x80 && o == 0)
                         continue;
@@ -599,7 +606,8 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
         const struct field *fields = node_fields(f->node);
         int dup;
 
-        shown_key(key, len, f->key);
+        memcpy(f->key, key, len < KEY_SHOWN_MAX ? len : KEY_SHOWN_MAX);
+        f->key_len = len;
         dup = spec_keyset_add(&p->keys, f->map_id, (const char *)key, len);
         if (dup < 0)
                 return fail(p, "out of memory");
