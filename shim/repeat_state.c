@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
-#include <time.h>
+#include <sys/time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../oci/cleanup.h"
@@ -16,39 +18,45 @@
 
 /* Holders are edgeguard processes that keep the lock for a read and a
  * write; one that keeps it longer must not delay a container start for
- * long.  The bound is wall-clock time, not tries: when a hundred creates
- * start at once on two cores, sleeps overrun and a count of tries gave up
- * after far fewer holders than it was meant to wait for. */
-#define LOCK_WAIT_NS  1000000000LL
-#define LOCK_PAUSE_NS 500000L
+ * long.  Waiters sleep in flock() until the lock is free, so that a holder
+ * preempted among a hundred simultaneous creates on two cores gets the CPU
+ * back (polling waiters took it from him, and some waited out the bound);
+ * a one-shot timer bounds the wait in wall-clock time. */
+#define LOCK_WAIT_S 1
 
 struct scratch {
         struct repeat_table table;
         char out[REPEAT_STATE_MAX];
 };
 
-static long long monotonic_ns(void)
+static void wake_up(int sig)
 {
-        struct timespec t;
-
-        clock_gettime(CLOCK_MONOTONIC, &t);
-        return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+        (void)sig; /* only to interrupt flock() with EINTR */
 }
 
 static int lock_bounded(int fd)
 {
-        const struct timespec pause = {.tv_nsec = LOCK_PAUSE_NS};
-        long long deadline = monotonic_ns() + LOCK_WAIT_NS;
+        struct sigaction on_alarm = {.sa_handler = wake_up}, saved;
+        const struct itimerval once = {.it_value = {.tv_sec = LOCK_WAIT_S}}, off = {0};
+        int ret;
 
-        for (;;) {
-                if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-                        return 0;
-                if (errno != EWOULDBLOCK && errno != EINTR)
-                        return -1;
-                if (monotonic_ns() >= deadline)
-                        return -1;
-                nanosleep(&pause, NULL);
+        if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+                return 0;
+        if (errno != EWOULDBLOCK)
+                return -1;
+        /* no SA_RESTART: the timer's signal ends the wait */
+        sigemptyset(&on_alarm.sa_mask);
+        if (sigaction(SIGALRM, &on_alarm, &saved) < 0)
+                return -1;
+        if (setitimer(ITIMER_REAL, &once, NULL) < 0) {
+                sigaction(SIGALRM, &saved, NULL);
+                return -1;
         }
+        ret = flock(fd, LOCK_EX);
+        /* disarmed before anything else: runc inherits a timer through exec */
+        setitimer(ITIMER_REAL, &off, NULL);
+        sigaction(SIGALRM, &saved, NULL);
+        return ret;
 }
 
 static void log_it(struct repeat_note *note, time_t now)

@@ -9,14 +9,12 @@ require_root
 
 R=$T/runc-root
 G=(--root "$R")
-FOREIGN=${EDGEGUARD_FOREIGN:-$TOP/build/foreign}
 
 before=$(binfmt_state)
 on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
 binfmt_register_aarch64 || finish
 
-"$TOP/hack/busybox-bundle.sh" "$T/arm" busybox uname -m >/dev/null
-install -m 0755 "$FOREIGN/arm64/busybox-static" "$T/arm/rootfs/bin/busybox"
+bundle arm arm64 busybox uname -m
 
 "$EG" "${G[@]}" --log "$T/arm/log.json" --log-format json create --bundle "$T/arm" arm </dev/null >/dev/null 2>&1
 check_eq "arm64 under emulation: refused by default" "$?" 1

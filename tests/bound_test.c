@@ -10,7 +10,6 @@
  * input's cost.  Part of the unit and ASan+UBSan suites, not valgrind's
  * (which runs programs some 50 times slower). */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -44,17 +43,6 @@
 
 static char dir[160], bundle[200], policy[200], docker_root[200];
 static const char docker_id[] = "4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0";
-
-__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
-{
-        char cmd[2048];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(cmd, sizeof(cmd), fmt, ap);
-        va_end(ap);
-        CHECK(system(cmd) == 0);
-}
 
 static void write_file(const char *path, const char *text, size_t len)
 {
@@ -225,10 +213,10 @@ TEST(worst_rootfs)
         char path[300], text[4096], doc[4200];
         size_t o = 0;
 
-        sh("cd '%s/rootfs' && for i in $(seq 0 40); do ln -s l$((i + 1)) l$i; done && "
-           "ln -s l0 l41 && mkdir -p s && for i in 1 2 3 4 5 6; do "
-           "printf '#!/s/%%s\\n' $((i + 1)) > s/$i; chmod 755 s/$i; done",
-           bundle);
+        harness_sh("cd '%s/rootfs' && for i in $(seq 0 40); do ln -s l$((i + 1)) l$i; done && "
+                   "ln -s l0 l41 && mkdir -p s && for i in 1 2 3 4 5 6; do "
+                   "printf '#!/s/%%s\\n' $((i + 1)) > s/$i; chmod 755 s/$i; done",
+                   bundle);
         for (int i = 0; i < EXE_PATH_DIRS_MAX + 10; i++)
                 o += (size_t)snprintf(text + o, sizeof(text) - o, "%s/l0", i ? ":" : "");
         snprintf(path, sizeof(path), "%s/config.json", bundle);
@@ -269,8 +257,8 @@ TEST(worst_moby_store)
         CHECK(text != NULL);
         if (text == NULL)
                 return;
-        sh("mkdir -p '%s/containers/%s' '%s/image/overlay2/imagedb/content/sha256'", docker_root,
-           docker_id, docker_root);
+        harness_sh("mkdir -p '%s/containers/%s' '%s/image/overlay2/imagedb/content/sha256'",
+                   docker_root, docker_id, docker_root);
         snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", docker_root, docker_id);
         write_file(path, text, len);
         snprintf(path, sizeof(path), "%s/image/overlay2/imagedb/content/sha256/%s", docker_root,
@@ -289,9 +277,9 @@ static void setup(void)
         snprintf(bundle, sizeof(bundle), "%s/bundle", dir);
         snprintf(policy, sizeof(policy), "%s/policy.json", dir);
         snprintf(docker_root, sizeof(docker_root), "%s/docker", dir);
-        sh("mkdir -p '%s/rootfs/bin' && cp /bin/busybox '%s/rootfs/bin/busybox' && "
-           "ln -s busybox '%s/rootfs/bin/true' && mkdir -p '%s'",
-           bundle, bundle, bundle, docker_root);
+        harness_sh("mkdir -p '%s/rootfs/bin' && cp /bin/busybox '%s/rootfs/bin/busybox' && "
+                   "ln -s busybox '%s/rootfs/bin/true' && mkdir -p '%s'",
+                   bundle, bundle, bundle, docker_root);
         /* every rule on, so that every rule reads what it can */
         snprintf(text, sizeof(text),
                  "{\"capabilities\":\"docker-default\",\"privileged\":\"refuse\","
@@ -307,7 +295,7 @@ int main(void)
         RUN(worst_config_json);
         RUN(worst_rootfs);
         RUN(worst_moby_store);
-        sh("rm -rf '%s'", dir);
+        harness_sh("rm -rf '%s'", dir);
         printf("%d passed, %d failed\n", harness_passed, harness_failed);
         return harness_failed != 0;
 }

@@ -270,7 +270,7 @@ int main(void)
         RUN(bundle_ownership);
         RUN(emulation);
         RUN(unusable_inputs);
-        sh("rm -rf '%s'", bundle);
+        harness_sh("rm -rf '%s'", bundle);
         printf("%d passed, %d failed\n", harness_passed, harness_failed);
         return harness_failed != 0;
 }

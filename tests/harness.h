@@ -4,6 +4,7 @@
 #ifndef EDGEGUARD_HARNESS_H
 #define EDGEGUARD_HARNESS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,18 @@ static inline char *harness_mkdtemp(char *out, size_t size, const char *name)
 
         snprintf(out, size, "%s/edgeguard-%s-XXXXXX", tmp && tmp[0] ? tmp : "/tmp", name);
         return mkdtemp(out);
+}
+
+/* A shell command that must succeed: mkdir, cp, ln in test fixtures. */
+__attribute__((format(printf, 1, 2))) static inline void harness_sh(const char *fmt, ...)
+{
+        char cmd[2048];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(cmd, sizeof(cmd), fmt, ap);
+        va_end(ap);
+        CHECK(system(cmd) == 0);
 }
 
 /* Where hack/fetch-foreign-binaries.sh put the foreign executables. */

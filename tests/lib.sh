@@ -46,6 +46,17 @@ check_contains() {
         if [[ "$2" == *"$3"* ]]; then ok "$1"; else not_ok "$1" "\"$3\" not in:" "$2"; fi
 }
 
+# bundle NAME DEBARCH ARGS...: a busybox bundle $T/NAME running ARGS, whose
+# busybox is Debian's for DEBARCH ("host": this machine's) from $FOREIGN.
+FOREIGN=${EDGEGUARD_FOREIGN:-$TOP/build/foreign}
+bundle() {
+        local dir=$T/$1 arch=$2; shift 2
+        "$TOP/hack/busybox-bundle.sh" "$dir" "$@" >/dev/null
+        if [[ $arch != host ]]; then
+                install -m 0755 "$FOREIGN/$arch/busybox-static" "$dir/rootfs/bin/busybox"
+        fi
+}
+
 # Tests that need root or a kernel feature fail loudly rather than skip.
 require_root() {
         if [[ $(id -u) -ne 0 ]]; then

@@ -7,19 +7,9 @@ source "$(dirname "$0")/lib.sh"
 require_root
 
 R=$T/runc-root
-FOREIGN=${EDGEGUARD_FOREIGN:-$TOP/build/foreign}
 G=(--root "$R")
 on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
 machine_log_before=$(ls -la --time-style=full-iso /var/log/edgeguard 2>&1)
-
-# bundle NAME DEBARCH ARGS...: a busybox bundle whose busybox is Debian's for DEBARCH.
-bundle() {
-        local dir=$T/$1 arch=$2; shift 2
-        "$TOP/hack/busybox-bundle.sh" "$dir" "$@" >/dev/null
-        if [[ $arch != host ]]; then
-                install -m 0755 "$FOREIGN/$arch/busybox-static" "$dir/rootfs/bin/busybox"
-        fi
-}
 
 policy() { printf '%s\n' "$1" >"$EDGEGUARD_POLICY"; }
 last_record() { tail -n 1 "$DECISIONS"; }

@@ -33,9 +33,11 @@ static void expect_rule(enum rule r, enum outcome o, const char *words)
 static void caps_spec(const char *caps)
 {
         make_bundle("amd64", "");
-        sh("jq -n '{ociVersion: \"1.0.2\", root: {path: \"rootfs\"}, linux: {}, process: {args: "
-           "[\"/bin/busybox\", \"true\"], cwd: \"/\", capabilities: %s}}' >'%s/config.json'",
-           caps, bundle);
+        harness_sh(
+                "jq -n '{ociVersion: \"1.0.2\", root: {path: \"rootfs\"}, linux: {}, process: "
+                "{args: "
+                "[\"/bin/busybox\", \"true\"], cwd: \"/\", capabilities: %s}}' >'%s/config.json'",
+                caps, bundle);
 }
 
 static uint64_t cap(const char *name)
@@ -398,7 +400,7 @@ int main(void)
         RUN(seccomp_unconfined);
         RUN(seccomp_architecture_gap);
         RUN(every_rule_in_the_record);
-        sh("rm -rf '%s'", bundle);
+        harness_sh("rm -rf '%s'", bundle);
         printf("%d passed, %d failed\n", harness_passed, harness_failed);
         return harness_failed != 0;
 }

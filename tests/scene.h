@@ -5,7 +5,6 @@
 #ifndef EDGEGUARD_TEST_SCENE_H
 #define EDGEGUARD_TEST_SCENE_H
 
-#include <stdarg.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,27 +18,16 @@ static char bundle[160];
 static struct decision d;
 static char record[16384];
 
-__attribute__((format(printf, 1, 2))) static void sh(const char *fmt, ...)
-{
-        char cmd[2048];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(cmd, sizeof(cmd), fmt, ap);
-        va_end(ap);
-        CHECK(system(cmd) == 0);
-}
-
 /* A bundle whose /bin/busybox is Debian's for debarch ("" for none). */
 static void make_bundle(const char *debarch, const char *extra_json)
 {
         char src[512], text[4096];
         FILE *f;
 
-        sh("rm -rf '%s'/rootfs && mkdir -p '%s'/rootfs/bin", bundle, bundle);
+        harness_sh("rm -rf '%s'/rootfs && mkdir -p '%s'/rootfs/bin", bundle, bundle);
         if (debarch[0]) {
                 snprintf(src, sizeof(src), "%s/%s/busybox-static", harness_foreign_dir(), debarch);
-                sh("install -m 0755 '%s' '%s/rootfs/bin/busybox'", src, bundle);
+                harness_sh("install -m 0755 '%s' '%s/rootfs/bin/busybox'", src, bundle);
         }
         snprintf(text, sizeof(text),
                  "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"/bin/busybox\",\"true\"],"
@@ -62,10 +50,10 @@ static void make_bundle(const char *debarch, const char *extra_json)
 static inline void make_fixture_bundle(const char *debarch, const char *fixture, const char *edit)
 {
         make_bundle(debarch, "");
-        sh("jq '.root.path = \"rootfs\" | .process.args = [\"/bin/busybox\", \"true\"] | "
-           ".process.env = [\"PATH=/bin\"] | .process.cwd = \"/\" | %s' "
-           "tests/data/spec/%s.json >'%s/config.json'",
-           edit && edit[0] ? edit : ".", fixture, bundle);
+        harness_sh("jq '.root.path = \"rootfs\" | .process.args = [\"/bin/busybox\", \"true\"] | "
+                   ".process.env = [\"PATH=/bin\"] | .process.cwd = \"/\" | %s' "
+                   "tests/data/spec/%s.json >'%s/config.json'",
+                   edit && edit[0] ? edit : ".", fixture, bundle);
 }
 
 struct scene {
