@@ -65,13 +65,26 @@ wall() { # NAME CMD...: appends one timing (µs) to $w/NAME
 echo "== wall time: $runs runs each, interleaved (µs: median [p10-p90])"
 echo "   (\"exec only\": the C program above in edgeguard's place, the floor of any wrapper)"
 runc --root "$root" create --bundle "$w/bundle" stated </dev/null >/dev/null 2>&1
+# arm VERB WHICH I: one timing; the order of the three turns every round,
+# so that none always runs first (the first of a round was slower here)
+arm() {
+        local -a how
+        case $2 in
+        runc) how=("$runc") ;;
+        eg) how=("$eg") ;;
+        nop) how=("$w/nop" "$runc") ;;
+        esac
+        if [[ $1 == run ]]; then
+                wall "run.$2" "${how[@]}" --root "$root" run --bundle "$w/bundle" "$2-$3"
+        else
+                wall "state.$2" "${how[@]}" --root "$root" state stated
+        fi
+}
+order=(runc eg nop)
 for ((i = 0; i < runs; i++)); do
-        wall run.runc "$runc" --root "$root" run --bundle "$w/bundle" "r$i"
-        wall run.eg "$eg" --root "$root" run --bundle "$w/bundle" "e$i"
-        wall run.nop "$w/nop" "$runc" --root "$root" run --bundle "$w/bundle" "n$i"
-        wall state.runc "$runc" --root "$root" state stated
-        wall state.eg "$eg" --root "$root" state stated
-        wall state.nop "$w/nop" "$runc" --root "$root" state stated
+        for verb in run state; do
+                for k in 0 1 2; do arm "$verb" "${order[(i + k) % 3]}" "$i"; done
+        done
 done
 declare -A ratio floor
 for verb in run state; do
