@@ -7,11 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 
-R=$T/runc-root
-G=(--root "$R")
 
 before=$(binfmt_state)
-on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
 binfmt_register_aarch64 || finish
 
 bundle arm arm64 busybox uname -m

@@ -7,13 +7,9 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 
-R=$T/runc-root
-G=(--root "$R")
-on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
 machine_log_before=$(ls -la --time-style=full-iso /var/log/edgeguard 2>&1)
 GOOD_POLICY=$EDGEGUARD_POLICY
 
-containers() { runc "${G[@]}" list -q | wc -l; }
 last_error() { jq -r 'select(.level == "error") | .msg' "$T/$1/log.json" 2>/dev/null | tail -n 1; }
 last_warning() { jq -r 'select(.level == "warning") | .msg' "$T/$1/log.json" 2>/dev/null | tail -n 1; }
 

@@ -46,6 +46,15 @@ check_contains() {
         if [[ "$2" == *"$3"* ]]; then ok "$1"; else not_ok "$1" "\"$3\" not in:" "$2"; fi
 }
 
+# The real runc's state in a directory of the suite's own ($R; ${G[@]} are
+# the global flags that select it); every container left there is deleted
+# at exit.  containers counts those there.
+R=$T/runc-root
+# shellcheck disable=SC2034 # used by the suites that source this file
+G=(--root "$R")
+on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
+containers() { runc --root "$R" list -q | wc -l; }
+
 # bundle NAME DEBARCH ARGS...: a busybox bundle $T/NAME running ARGS, whose
 # busybox is Debian's for DEBARCH ("host": this machine's) from $FOREIGN.
 FOREIGN=${EDGEGUARD_FOREIGN:-$TOP/build/foreign}

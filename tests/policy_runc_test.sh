@@ -6,15 +6,11 @@
 source "$(dirname "$0")/lib.sh"
 require_root
 
-R=$T/runc-root
-G=(--root "$R")
-on_exit 'runc --root "$R" list -q 2>/dev/null | xargs -r -n1 runc --root "$R" delete --force'
 machine_log_before=$(ls -la --time-style=full-iso /var/log/edgeguard 2>&1)
 
 policy() { printf '%s\n' "$1" >"$EDGEGUARD_POLICY"; }
 last_record() { tail -n 1 "$DECISIONS"; }
 last_error() { tail -n 1 "$T/$1/log.json"; }
-containers() { runc "${G[@]}" list -q | wc -l; }
 
 # create ID: containerd's argv, against bundle $T/ID
 create() {
