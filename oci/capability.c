@@ -83,21 +83,12 @@ enum capability_status capability_parse(const char *name, int *value, char *cano
                 *value = known_v;
                 return CAPABILITY_OK;
         }
-        if (canonical == NULL)
-                return CAPABILITY_MISSPELT;
-        if (cap_from_name(name, &v) != 0 || v < 0 || v >= 64)
-                return runc_spelling(name) ? CAPABILITY_UNKNOWN : CAPABILITY_MISSPELT;
-        /* libcap also takes numbers and lists: only its own name, in
-         * runc's spelling, counts */
-        if (!capability_name(v, round_trip))
-                return runc_spelling(name) ? CAPABILITY_UNKNOWN : CAPABILITY_MISSPELT;
-        if (strcmp(round_trip, name) != 0) {
-                if (canonical && strchr(name, ',') == NULL)
-                        str_copy(canonical, CAPABILITY_NAME_MAX, round_trip);
-                return CAPABILITY_MISSPELT;
-        }
-        *value = v;
-        return CAPABILITY_OK;
+        /* libcap also takes lower case, numbers and comma lists: the name
+         * it reads, if one, is the spelling to suggest */
+        if (canonical && strchr(name, ',') == NULL && cap_from_name(name, &v) == 0 && v >= 0 &&
+            v < 64 && capability_name(v, round_trip))
+                str_copy(canonical, CAPABILITY_NAME_MAX, round_trip);
+        return CAPABILITY_MISSPELT;
 }
 
 uint64_t capability_docker_default(void)
