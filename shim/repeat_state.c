@@ -38,23 +38,28 @@ static int lock_bounded(int fd)
 {
         struct sigaction on_alarm = {.sa_handler = wake_up}, saved;
         const struct itimerval once = {.it_value = {.tv_sec = LOCK_WAIT_S}}, off = {0};
-        int ret;
+        sigset_t alarm_only, saved_mask;
+        int ret = -1;
 
         if (flock(fd, LOCK_EX | LOCK_NB) == 0)
                 return 0;
         if (errno != EWOULDBLOCK)
                 return -1;
-        /* no SA_RESTART: the timer's signal ends the wait */
+        /* no SA_RESTART: the timer's signal ends the wait; unblocked while
+         * waiting, as a caller's mask (inherited through exec) may block it */
         sigemptyset(&on_alarm.sa_mask);
+        sigemptyset(&alarm_only);
+        sigaddset(&alarm_only, SIGALRM);
         if (sigaction(SIGALRM, &on_alarm, &saved) < 0)
                 return -1;
-        if (setitimer(ITIMER_REAL, &once, NULL) < 0) {
-                sigaction(SIGALRM, &saved, NULL);
-                return -1;
+        if (sigprocmask(SIG_UNBLOCK, &alarm_only, &saved_mask) == 0) {
+                if (setitimer(ITIMER_REAL, &once, NULL) == 0)
+                        ret = flock(fd, LOCK_EX);
+                /* disarmed before anything else: runc inherits a timer
+                 * through exec; a signal it sent is taken while unblocked */
+                setitimer(ITIMER_REAL, &off, NULL);
+                sigprocmask(SIG_SETMASK, &saved_mask, NULL);
         }
-        ret = flock(fd, LOCK_EX);
-        /* disarmed before anything else: runc inherits a timer through exec */
-        setitimer(ITIMER_REAL, &off, NULL);
         sigaction(SIGALRM, &saved, NULL);
         return ret;
 }

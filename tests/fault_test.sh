@@ -120,6 +120,18 @@ check "symlink as decision log: nothing written through it" test ! -e "$T/elsewh
 passes_through "symlink as decision log"
 export EDGEGUARD_DECISION_LOG=$DECISIONS
 
+# ---- the repeat table's lock held elsewhere, with SIGALRM blocked by the
+# caller (a mask is inherited through exec): the wait still ends, the
+# refusal is logged in full
+exec 9>>"$DECISIONS.repeats"
+flock -x 9
+lines=$(wc -l <"$DECISIONS")
+AS=(perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGALRM)); exec @ARGV or die')
+refuses_with "repeat table locked, SIGALRM blocked: no hang" "refused container"
+AS=()
+check_eq "repeat table locked: the refusal logged in full" "$(($(wc -l <"$DECISIONS") - lines))" 1
+exec 9>&-
+
 # ---- the policy file: missing, empty, corrupt, a directory, a FIFO, unreadable
 policy_case() { # CASE FILE MESSAGE
         export EDGEGUARD_POLICY=$2
