@@ -204,7 +204,25 @@ static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, NODE_TOP};
 
 /* ---- messages ---- */
 
-static void shown_key(const unsigned char *key, size_t len, char *out);
+/* A key as it may appear in a message: control characters and quotes
+ * replaced, cut short at a character boundary.  key holds the first
+ * KEY_SHOWN_MAX bytes of a key of len. */
+static void shown_key(const unsigned char *key, size_t len, char *out)
+{
+        size_t o = 0;
+
+        for (size_t i = 0; i < len && i < KEY_SHOWN_MAX && o + 4 < KEY_SHOWN_MAX; i++) {
+                unsigned char c = key[i];
+                if ((c & 0xc0) == 0x80 && o == 0)
+                        continue;
+                out[o++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
+        }
+        while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
+                o--; /* a lead byte whose continuation was cut */
+        if (o < len && o + 4 <= KEY_SHOWN_MAX)
+                memcpy(out + o, "...", 3), o += 3;
+        out[o] = '\0';
+}
 
 static void path_of(const struct parser *p, char *out, size_t size)
 {
@@ -243,26 +261,6 @@ __attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const ch
                      p->handle ? yajl_get_bytes_consumed(p->handle) : 0);
         p->failed = true;
         return 0; /* 0 cancels the yajl parse */
-}
-
-/* A key as it may appear in a message: control characters and quotes
- * replaced, cut short at a character boundary.  key holds the first
- * KEY_SHOWN_MAX bytes of a key of len. */
-static void shown_key(const unsigned char *key, size_t len, char *out)
-{
-        size_t o = 0;
-
-        for (size_t i = 0; i < len && i < KEY_SHOWN_MAX && o + 4 < KEY_SHOWN_MAX; i++) {
-                unsigned char c = key[i];
-                if ((c & 0xc0) == 0x80 && o == 0)
-                        continue;
-                out[o++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
-        }
-        while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
-                o--; /* a lead byte whose continuation was cut */
-        if (o < len && o + 4 <= KEY_SHOWN_MAX)
-                memcpy(out + o, "...", 3), o += 3;
-        out[o] = '\0';
 }
 
 static const char *kind_expected(enum slot_kind k)
