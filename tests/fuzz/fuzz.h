@@ -14,7 +14,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
  * exit); aborts when it cannot be made. */
 const char *fuzz_scratch_dir(void);
 
-/* path's content becomes data[0..size), through one fd kept open. */
+/* The file open on fd becomes data[0..size): targets keep one fd open. */
 void fuzz_write_file(int fd, const uint8_t *data, size_t size);
 
 #endif
