@@ -12,7 +12,7 @@
 #include "describe.h"
 #include "rules.h"
 
-#define PLATFORM_TEXT_MAX (3 * PLATFORM_NAME_MAX)
+#define PLATFORM_TEXT_MAX (4 * PLATFORM_NAME_MAX)
 
 void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char *fmt, ...)
 {

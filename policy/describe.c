@@ -90,7 +90,7 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size)
 
 void describe_host(const struct host_facts *host, char *out, size_t size)
 {
-        char name[3 * PLATFORM_NAME_MAX];
+        char name[4 * PLATFORM_NAME_MAX];
         size_t o = 0;
 
         platform_format(&host->platform, name, sizeof(name));
@@ -133,7 +133,7 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
         } else if (strcmp(p->arch, "arm") == 0 && level >= 5) {
                 str_append(out, size, &o, "%s/arm from v5 up to %s", os, p->variant);
         } else {
-                char name[3 * PLATFORM_NAME_MAX];
+                char name[4 * PLATFORM_NAME_MAX];
                 platform_format(p, name, sizeof(name));
                 str_append(out, size, &o, "%s only", name);
         }

@@ -74,6 +74,7 @@ struct policy {
         uint64_t capabilities; /* the allow-list, when has_capabilities */
         bool has_host;
         struct platform host; /* a simulated host instead of this machine */
+        char host_text[128];  /* as written: host_simulate's grammar (userland, OS version) */
         size_t n_exceptions;
         struct policy_exception *exceptions;
 };

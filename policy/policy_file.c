@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../oci/capability.h"
+#include "../oci/host.h"
 #include "../oci/json_tree.h"
 #include "../oci/rfc3339.h"
 #include "../oci/str.h"
@@ -480,11 +482,18 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 return -1;
         if ((v = json_get(top, "host")) != NULL) {
                 const char *s = want_string(v, "host", err);
-                if (s == NULL || platform_parse(s, &p->host, err) < 0)
-                        return s ? eg_error_prefix(err, "host") : -1;
-                if (p->host.os[0] == '\0')
+                struct platform userland;
+                if (s == NULL)
+                        return -1;
+                if (strlen(s) >= sizeof(p->host_text))
+                        return bad(err, "host", "\"%.64s...\" is too long", s);
+                if (host_parse_stated(s, &p->host, &userland, err) < 0)
+                        return eg_error_prefix(err, "host");
+                /* the OS is not guessed here: a policy names the host it is for */
+                if (strncasecmp(s, p->host.os, strlen(p->host.os)) != 0)
                         return bad(err, "host", "\"%.64s\" names no OS: write OS/ARCH[/VARIANT]",
                                    s);
+                str_copy(p->host_text, sizeof(p->host_text), s);
                 p->has_host = true;
         }
         if ((v = json_get(top, "exceptions")) && read_exceptions(v, p, err) < 0)

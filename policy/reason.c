@@ -77,7 +77,7 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
 {
         enum rule r = d->rule;
         const char *policy = in->policy->path[0] ? in->policy->path : POLICY_DEFAULT_PATH;
-        char host[3 * PLATFORM_NAME_MAX] = "this host's platform";
+        char host[4 * PLATFORM_NAME_MAX] = "this host's platform";
 
         if (in->host) {
                 struct platform pull = in->host->platform;
