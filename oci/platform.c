@@ -124,6 +124,11 @@ int platform_set_declared(struct platform *p, const char *os, const char *arch, 
         return 0;
 }
 
+int platform_set_os_version(struct platform *p, const char *version, struct eg_error *err)
+{
+        return set_name(p->os_version, version, "OS version", err);
+}
+
 int platform_parse(const char *text, struct platform *p, struct eg_error *err)
 {
         char buf[4 * PLATFORM_NAME_MAX], *parts[4] = {0}, *open, *version = NULL;

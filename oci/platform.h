@@ -38,6 +38,10 @@ int platform_set(struct platform *p, const char *os, const char *arch, const cha
 int platform_set_declared(struct platform *p, const char *os, const char *arch, const char *variant,
                           struct eg_error *err);
 
+/* Sets p's OS version (NULL or "" for none); -1 when it is too long or
+ * holds characters no version has. */
+int platform_set_os_version(struct platform *p, const char *version, struct eg_error *err);
+
 /* Parses "OS/ARCH[/VARIANT]" or "ARCH[/VARIANT]" (OS then left empty);
  * the OS may carry its version the way containerd 2 writes it:
  * "windows(10.0.17763)/amd64". */

@@ -40,6 +40,12 @@ enum rule {
         RULE_PRIVILEGED,   /* it looks like docker run --privileged */
         RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
         RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
+        RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
+        /* What will certainly fail whatever the policy says (a capability
+         * outside the bounding set runc inherits): a fact, not policy, so no
+         * mode and no exception applies; last, so a waivable rule that also
+         * fails is still named first. */
+        RULE_CERTAIN_FAILURE,
         RULE_COUNT
 };
 
@@ -94,6 +100,10 @@ void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
+
+/* Rules the policy cannot set or except: the policy file itself, the host,
+ * and certain failures. */
+bool rule_is_fact(enum rule r);
 
 /* Whether an exception's name and image patterns cover the container. */
 bool policy_exception_matches(const struct policy_exception *e, const char *name, const char *id,

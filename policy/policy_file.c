@@ -30,6 +30,8 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_PRIVILEGED] = "privileged",
         [RULE_CAPABILITIES] = "capabilities",
         [RULE_SECCOMP] = "seccomp",
+        [RULE_WINDOWS_BUILD] = "windows_build",
+        [RULE_CERTAIN_FAILURE] = "certain_failure",
 };
 
 const char *rule_name(enum rule r)
@@ -37,10 +39,15 @@ const char *rule_name(enum rule r)
         return (unsigned)r < RULE_COUNT ? rule_names[r] : "none";
 }
 
+bool rule_is_fact(enum rule r)
+{
+        return r < RULE_CONFIG || r == RULE_CERTAIN_FAILURE;
+}
+
 int rule_from_name(const char *name)
 {
         for (int r = RULE_CONFIG; r < RULE_COUNT; r++)
-                if (strcmp(rule_names[r], name) == 0)
+                if (!rule_is_fact((enum rule)r) && strcmp(rule_names[r], name) == 0)
                         return r;
         return -1;
 }
@@ -204,11 +211,15 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                 snprintf(where, sizeof(where), "rules.%.64s", v->keys[i]);
                 if (r < 0 && strcmp(v->keys[i], "comment") == 0)
                         continue;
+                if (r < 0 && strcmp(v->keys[i], rule_names[RULE_CERTAIN_FAILURE]) == 0)
+                        return bad(err, "rules", "%s has no mode: what will certainly fail is "
+                                                 "refused whatever the policy says",
+                                   v->keys[i]);
                 if (r < 0)
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
                                    "arch, emulation, unknown, metadata, privileged, capabilities, "
-                                   "seccomp)",
+                                   "seccomp, windows_build)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;
@@ -273,7 +284,13 @@ static int read_exception_rules(const struct json_value *v, const char *where,
                 snprintf(item, sizeof(item), "%.60s[%zu]", where, i);
                 if ((name = want_string(&v->items[i], item, err)) == NULL)
                         return -1;
-                if ((r = rule_from_name(name)) < 0)
+                if ((r = rule_from_name(name)) < 0 &&
+                    strcmp(name, rule_names[RULE_CERTAIN_FAILURE]) == 0)
+                        return bad(err, item,
+                                   "%s cannot be excepted: runc would fail whatever the policy "
+                                   "says",
+                                   name);
+                if (r < 0)
                         return bad(err, item, "unknown rule \"%.64s\"", name);
                 if (r == RULE_CONFIG)
                         return bad(err, item,
