@@ -85,8 +85,8 @@ int elf_x86_isa_level(uint32_t bits)
 }
 
 /* The program header table, or NULL with a problem set. */
-static unsigned char *read_phdrs(const struct reader *r, const unsigned char *ehdr,
-                                 unsigned *count, struct elf_info *info)
+static unsigned char *read_phdrs(const struct reader *r, const unsigned char *ehdr, unsigned *count,
+                                 struct elf_info *info)
 {
         uint64_t phoff = word(r, ehdr + 28, ehdr + 32);
         unsigned entsize = (unsigned)get(r, ehdr + (r->is64 ? 54 : 42), 2);
@@ -169,7 +169,8 @@ static int segment_isa_bits(const struct reader *r, const unsigned char *ph, uin
         if (read_at(r, off, buf, n) < 0)
                 return -1;
         while (n - pos >= 12) {
-                size_t namesz = (size_t)get(r, buf + pos, 4), descsz = (size_t)get(r, buf + pos + 4, 4);
+                size_t namesz = (size_t)get(r, buf + pos, 4),
+                       descsz = (size_t)get(r, buf + pos + 4, 4);
                 uint32_t type = (uint32_t)get(r, buf + pos + 8, 4);
                 size_t name = pos + 12, desc = name + namesz;
                 desc += (pad - desc % pad) % pad;
@@ -209,8 +210,9 @@ static void read_program_headers(const struct reader *r, const unsigned char *eh
                         if (buf == NULL && (buf = malloc(NOTE_BYTES_MAX)) == NULL)
                                 return;
                         if (segment_isa_bits(r, ph, &bits, buf) < 0)
-                                problem(info, "a note segment past the end of the file or over "
-                                              "%u bytes",
+                                problem(info,
+                                        "a note segment past the end of the file or over "
+                                        "%u bytes",
                                         NOTE_BYTES_MAX);
                 }
         }
@@ -571,8 +573,8 @@ void elf_interp_level(int fd, struct elf_info *info)
         if (strcmp(info->platform.arch, "amd64") != 0 || fstat(fd, &st) < 0 || st.st_size < 64)
                 return;
         r.size = (uint64_t)st.st_size;
-        if (read_at(&r, 0, ehdr, sizeof(ehdr)) < 0 || !elf_is(ehdr, sizeof(ehdr)) ||
-            ehdr[4] != 2 || ehdr[5] != 1 || get(&r, ehdr + 18, 2) != 62)
+        if (read_at(&r, 0, ehdr, sizeof(ehdr)) < 0 || !elf_is(ehdr, sizeof(ehdr)) || ehdr[4] != 2 ||
+            ehdr[5] != 1 || get(&r, ehdr + 18, 2) != 62)
                 return;
         memset(&scratch, 0, sizeof(scratch));
         scratch.machine = 62;

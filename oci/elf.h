@@ -35,8 +35,8 @@ struct elf_info {
          * "x86 ISA needed note", "x86 ISA needed note of the ELF interpreter"; NULL when
          * nothing states a level (the baseline, v1) */
         const char *level_source;
-        struct platform platform;    /* arch empty when not known: see problem */
-        char problem[160]; /* why the file would not run, or why the platform is unknown */
+        struct platform platform; /* arch empty when not known: see problem */
+        char problem[160];        /* why the file would not run, or why the platform is unknown */
 };
 
 /* True when the first bytes are the ELF magic. */

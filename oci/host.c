@@ -289,8 +289,7 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
 
         if (comma != NULL && (size_t)(comma - text) >= sizeof(part))
                 return eg_error_set(err, 0, "\"%.64s...\" is too long", text);
-        snprintf(part, sizeof(part), "%.*s", comma ? (int)(comma - text) : (int)sizeof(part),
-                 text);
+        snprintf(part, sizeof(part), "%.*s", comma ? (int)(comma - text) : (int)sizeof(part), text);
         if (platform_parse(part, kernel, err) < 0)
                 return -1;
         if (kernel->os[0] == '\0')

@@ -164,8 +164,9 @@ int platform_parse(const char *text, struct platform *p, struct eg_error *err)
          * not an OS name containerd knows and the second looks like a variant. */
         if (n == 1)
                 return platform_set(p, NULL, parts[0], NULL, err);
-        if (n == 2 && version == NULL && parts[1][0] == 'v' && isdigit((unsigned char)parts[1][1]) &&
-            strcmp(parts[0], "linux") != 0 && strcmp(parts[0], "windows") != 0)
+        if (n == 2 && version == NULL && parts[1][0] == 'v' &&
+            isdigit((unsigned char)parts[1][1]) && strcmp(parts[0], "linux") != 0 &&
+            strcmp(parts[0], "windows") != 0)
                 return platform_set(p, NULL, parts[0], parts[1], err);
         if (platform_set(p, parts[0], parts[1], n == 3 ? parts[2] : NULL, err) < 0)
                 return -1;
@@ -176,9 +177,9 @@ int platform_parse(const char *text, struct platform *p, struct eg_error *err)
 
 void platform_format(const struct platform *p, char *out, size_t size)
 {
-        snprintf(out, size, "%s%s%s%s/%s%s%s", p->os[0] ? p->os : "?",
-                 p->os_version[0] ? "(" : "", p->os_version, p->os_version[0] ? ")" : "",
-                 p->arch[0] ? p->arch : "?", p->variant[0] ? "/" : "", p->variant);
+        snprintf(out, size, "%s%s%s%s/%s%s%s", p->os[0] ? p->os : "?", p->os_version[0] ? "(" : "",
+                 p->os_version, p->os_version[0] ? ")" : "", p->arch[0] ? p->arch : "?",
+                 p->variant[0] ? "/" : "", p->variant);
 }
 
 bool platform_equal(const struct platform *a, const struct platform *b)

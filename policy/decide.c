@@ -316,8 +316,9 @@ static void rule_windows_build(struct decision *d, const struct bundle_facts *f,
                 return;
         }
         if ((match = windows_builds_match(have, want)) != NULL) {
-                pass(d, RULE_WINDOWS_BUILD, "the image is Windows build %ld (%s), this host %ld: %s",
-                     want, f->declared_source, have, match);
+                pass(d, RULE_WINDOWS_BUILD,
+                     "the image is Windows build %ld (%s), this host %ld: %s", want,
+                     f->declared_source, have, match);
                 return;
         }
         fail(d, RULE_WINDOWS_BUILD,
@@ -344,9 +345,8 @@ static void apply_policy(struct decision *d, const struct policy *p,
                 struct rule_result *res = &d->results[r];
                 if (res->outcome != OUTCOME_FAIL)
                         continue;
-                for (size_t i = 0; !rule_is_fact((enum rule)r) && r >= RULE_BUNDLE &&
-                                   i < p->n_exceptions;
-                     i++) {
+                for (size_t i = 0;
+                     !rule_is_fact((enum rule)r) && r >= RULE_BUNDLE && i < p->n_exceptions; i++) {
                         const struct policy_exception *e = &p->exceptions[i];
                         if (!exception_covers(e, (enum rule)r, ctx))
                                 continue;

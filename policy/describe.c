@@ -84,9 +84,9 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size)
                 str_append(out, size, &o, " GOAMD64=%s", e->goamd64);
         if (e->x86_isa_needed)
                 str_append(out, size, &o, ", x86 ISA needed x86-64-%s",
-                           e->x86_isa_needed == 1 ? "baseline"
-                                                  : (const char *[]){"", "", "v2", "v3", "v4"}
-                                                            [e->x86_isa_needed]);
+                           e->x86_isa_needed == 1
+                                   ? "baseline"
+                                   : (const char *[]){"", "", "v2", "v3", "v4"}[e->x86_isa_needed]);
         if (e->level_source)
                 str_append(out, size, &o, ", level from the %s", e->level_source);
         if (e->interp[0])
@@ -104,8 +104,7 @@ void describe_host(const struct host_facts *host, char *out, size_t size)
         str_append(out, size, &o, "%s", name);
         if (strcmp(host->platform.arch, "amd64") == 0 && host->level_source == NULL)
                 str_append(out, size, &o, " (x86-64 level not measured)");
-        if (host->userland.arch[0] &&
-            strcmp(host->userland.arch, host->platform.arch) != 0) {
+        if (host->userland.arch[0] && strcmp(host->userland.arch, host->platform.arch) != 0) {
                 platform_format(&host->userland, name, sizeof(name));
                 str_append(out, size, &o, " with a %s userland (%s)", name, host->userland_source);
         }

@@ -27,19 +27,19 @@
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
-        RULE_POLICY,       /* the policy file cannot be used: not configurable */
-        RULE_HOST,         /* the host's platform cannot be told: not configurable */
-        RULE_CONFIG,       /* config.json unreadable or ambiguous */
-        RULE_BUNDLE,       /* bundle or config.json writable by another user */
-        RULE_OS,           /* container OS family differs from the host's */
-        RULE_HYPERV,       /* Hyper-V isolation asked for */
-        RULE_ARCH,         /* the host cannot run the executable's architecture */
-        RULE_EMULATION,    /* only a binfmt_misc emulator would run it */
-        RULE_UNKNOWN,      /* the executable could not be identified */
-        RULE_METADATA,     /* the image's declared platform differs from the executable's */
-        RULE_PRIVILEGED,   /* it looks like docker run --privileged */
-        RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
-        RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
+        RULE_POLICY,        /* the policy file cannot be used: not configurable */
+        RULE_HOST,          /* the host's platform cannot be told: not configurable */
+        RULE_CONFIG,        /* config.json unreadable or ambiguous */
+        RULE_BUNDLE,        /* bundle or config.json writable by another user */
+        RULE_OS,            /* container OS family differs from the host's */
+        RULE_HYPERV,        /* Hyper-V isolation asked for */
+        RULE_ARCH,          /* the host cannot run the executable's architecture */
+        RULE_EMULATION,     /* only a binfmt_misc emulator would run it */
+        RULE_UNKNOWN,       /* the executable could not be identified */
+        RULE_METADATA,      /* the image's declared platform differs from the executable's */
+        RULE_PRIVILEGED,    /* it looks like docker run --privileged */
+        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
         /* What will certainly fail whatever the policy says (a capability
          * outside the bounding set runc inherits): a fact, not policy, so no

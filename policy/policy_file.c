@@ -212,8 +212,9 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                 if (r < 0 && strcmp(v->keys[i], "comment") == 0)
                         continue;
                 if (r < 0 && strcmp(v->keys[i], rule_names[RULE_CERTAIN_FAILURE]) == 0)
-                        return bad(err, "rules", "%s has no mode: what will certainly fail is "
-                                                 "refused whatever the policy says",
+                        return bad(err, "rules",
+                                   "%s has no mode: what will certainly fail is "
+                                   "refused whatever the policy says",
                                    v->keys[i]);
                 if (r < 0)
                         return bad(err, "rules",

@@ -64,8 +64,7 @@ static void who(struct text *t, const struct decision_context *ctx)
                 put(t, " (name %.128s", ctx->name);
         if (ctx->image)
                 put(t, "%simage %.200s",
-                    ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0) ? ", "
-                                                                                      : " (",
+                    ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0) ? ", " : " (",
                     ctx->image);
         if ((ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0)) || ctx->image)
                 put(t, ")");
@@ -264,11 +263,10 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                 break;
         }
         case RULE_CERTAIN_FAILURE:
-                put(t,
-                    "Drop those capabilities (--cap-drop, or CapDrop in the module's "
-                    "createOptions), or give the engine them in its own bounding set (CapBnd in "
-                    "/proc/PID/status of dockerd or containerd); no policy setting can let this "
-                    "container start.");
+                put(t, "Drop those capabilities (--cap-drop, or CapDrop in the module's "
+                       "createOptions), or give the engine them in its own bounding set (CapBnd in "
+                       "/proc/PID/status of dockerd or containerd); no policy setting can let this "
+                       "container start.");
                 break;
         case RULE_COUNT:
                 break;

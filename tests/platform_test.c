@@ -167,5 +167,4 @@ TEST(seccomp_names_through_libseccomp)
 }
 
 HARNESS_MAIN(RUN(normalization_like_containerd_and_debian), RUN(parsing), RUN(compatibility_matrix),
-             RUN(amd64_levels_and_windows_versions),
-             RUN(seccomp_names_through_libseccomp))
+             RUN(amd64_levels_and_windows_versions), RUN(seccomp_names_through_libseccomp))
