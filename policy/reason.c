@@ -201,6 +201,19 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                 put(t, "Run it process-isolated (docker run --isolation=process).");
                 break;
         case RULE_ARCH:
+                if (d->seccomp_gap && in->host && in->host->userland.arch[0] &&
+                    strcmp(in->host->userland.arch, in->host->platform.arch) != 0) {
+                        /* the engine's default profile is its own (32-bit) arch's */
+                        char userland[4 * PLATFORM_NAME_MAX];
+                        platform_format(&in->host->userland, userland, sizeof(userland));
+                        put(t,
+                            "This host's runc and engine are %s, under an %s kernel: use an image "
+                            "built for %s, or a seccomp profile that lists %s (the engine's "
+                            "default lists its own architecture only), or except this container "
+                            "from rule \"arch\" in %s.",
+                            userland, in->host->platform.arch, userland, d->seccomp_gap, policy);
+                        break;
+                }
                 if (d->seccomp_gap) {
                         put(t,
                             "Add %s to the seccomp profile's architectures, or except this "
