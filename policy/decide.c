@@ -271,15 +271,21 @@ static void rule_metadata(struct decision *d, const struct bundle_facts *f)
 }
 
 /* Windows host builds that run process-isolated containers of another
- * build, as Microsoft's "Windows container version compatibility" table
- * documents; every other pair must be equal (hcsshim's 0xc0370101, "the
- * operating system of the container does not match the operating system
- * of the host").  A table, to grow with Microsoft's. */
+ * build, as Microsoft's "Windows container version compatibility" page
+ * documents ("with the exception of WS2022 + Windows 11, Windows Server
+ * containers are blocked from starting when the build number between the
+ * container host and the container image are different"); every other pair
+ * must be equal (hcsshim's 0xc0370101, "the operating system of the
+ * container does not match the operating system of the host").  A table,
+ * to grow with Microsoft's; Windows 11 24H2 (26100, Server 2025's build) is
+ * left out until that page names it. */
 static const struct {
         long host, container;
         const char *note;
 } windows_compatible[] = {
         {22000, 20348, "Windows 11 21H2 runs Windows Server 2022 images"},
+        {22621, 20348, "Windows 11 22H2 runs Windows Server 2022 images"},
+        {22631, 20348, "Windows 11 23H2 runs Windows Server 2022 images"},
 };
 
 static const char *windows_builds_match(long host, long container)
