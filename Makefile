@@ -200,4 +200,7 @@ clean:
 	rm -rf $(B) $(S) $(F) edgeguard
 
 .SECONDARY:
--include $(shell find $(B) $(S) $(F) -name '*.d' 2>/dev/null)
+# (not inside the package build's copy of the tree, the Debian root of its
+# test or the downloaded executables, which hold directories named *.d)
+-include $(shell find $(B) $(S) $(F) \( -path $(B)/deb -o -path $(B)/deb-chroot -o \
+	-path $(B)/foreign \) -prune -o -type f -name '*.d' -print 2>/dev/null)

@@ -17,9 +17,22 @@
 static const char usage[] =
         "usage: edgeguard check [--json] [--host OS/ARCH[/VARIANT]] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
-        "Decides about BUNDLE as `create` would, without creating anything or writing the\n"
-        "decision log.  Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
-        "--host simulates a host platform; --name and --image say which exceptions apply.\n";
+        "       edgeguard check --version | --help\n"
+        "\n"
+        "Decides about BUNDLE as create would, without creating anything or writing the\n"
+        "decision log, and explains the decision: every fact and every rule's outcome.\n"
+        "\n"
+        "Options:\n"
+        "  --json                     print the decision record instead\n"
+        "  --host OS/ARCH[/VARIANT]   decide as if on that host (linux/arm/v7, windows/amd64)\n"
+        "  --policy FILE              the policy file (default /etc/edgeguard/policy.json)\n"
+        "  --id ID, --name NAME       the container's id and name, for the exceptions\n"
+        "  --image REF                its image reference, for the exceptions\n"
+        "  --version                  print edgeguard's version\n"
+        "  -h, --help                 print this help\n"
+        "\n"
+        "Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
+        "See edgeguard(8) and edgeguard-policy(5).\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
