@@ -32,7 +32,7 @@ static const char usage[] =
         "\n"
         "Commands:\n"
         "  create, run, restore   decided on, then passed to runc or refused (exit 1)\n"
-        "  check BUNDLE           explain the decision about a bundle (edgeguard check --help)\n"
+        "  check BUNDLE           explain a decision (see edgeguard check --help)\n"
         "  any other              passed to runc unchanged (edgeguard help: runc's help)\n"
         "\n"
         "Environment:\n"
