@@ -172,9 +172,11 @@ $(B)/man/%: doc/%.scd shim/version.h
 
 # Everything a user gets; the Debian package is made of exactly this (its
 # debian/rules runs this target), so a program added here is packaged too.
-install: edgeguard man
+# A program's page is installed with the program.
+INSTALL_MAN_PAGES := $(B)/man/edgeguard.8 $(B)/man/edgeguard-policy.5
+install: edgeguard $(INSTALL_MAN_PAGES)
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
-	for page in $(MAN_PAGES); do \
+	for page in $(INSTALL_MAN_PAGES); do \
 		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; \
 	done
 
