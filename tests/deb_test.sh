@@ -81,7 +81,10 @@ if ! "$TOP/hack/deb-chroot.sh" "$PRISTINE"; then
         not_ok "a Debian 12 root made with debootstrap ($PRISTINE)"
         finish
 fi
-echo "# Debian root ready in $((SECONDS - started)) s (a fresh one takes about 5 minutes)"
+echo "# Debian root ready in $((SECONDS - started)) s (a fresh one takes about 4.5 minutes here)"
+exec 8>"$PRISTINE.lock"
+flock -s 8  # not made again while this suite's overlay stands on it
+on_exit "exec 8>&-"
 mkdir -p "$T/upper" "$T/work" "$ROOT"
 mount -t overlay overlay -o "lowerdir=$PRISTINE,upperdir=$T/upper,workdir=$T/work" "$ROOT" ||
         { not_ok "overlay mount on the Debian root"; finish; }
