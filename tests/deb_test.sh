@@ -67,6 +67,15 @@ lint=$(lintian --fail-on error,warning "$T/v1"/*.changes 2>&1)
 check_eq "lintian: exit 0" "$?" 0
 check_eq "lintian: no errors, no warnings" "$(grep -E '^[EW]: ' <<<"$lint")" ""
 
+# A changelog that disagrees with shim/version.h stops the build.
+cp -a "$T/v1/src" "$T/mismatch"
+sed -i "1s/($version)/(9.9.9)/" "$T/mismatch/debian/changelog"
+out=$(cd "$T/mismatch" && dpkg-buildpackage -us -uc -b 2>&1)
+check_eq "a changelog with another version: the build fails" "$?" 2
+check_contains "... saying which two disagree" "$out" \
+        "debian/changelog says 9.9.9, shim/version.h says $version"
+rm -rf "$T/mismatch"
+
 started=$SECONDS
 if "$TOP/hack/deb-build.sh" "$T/v2" "$v2" >/dev/null; then ok "the next version ($v2) builds"; else
         not_ok "the next version ($v2) builds"
