@@ -21,7 +21,7 @@
 
 static const char usage[] =
         "usage: edgeguard [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
-        "       edgeguard check [--json] [--host OS/ARCH[/VARIANT]] [--policy FILE]\n"
+        "       edgeguard check [--json] [--host HOST] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
         "       edgeguard --help\n"
         "\n"
