@@ -10,7 +10,7 @@
 # binary for the ARM variants (age, no .ARM.attributes, GOARM build string),
 # plus for amd64 and arm64 the wrappers images start their program through
 # (tini, tini-static, dumb-init, gosu) and musl's dynamic loader (ld-musl,
-# the file /lib/ld-musl-ARCH.so.1 points at).
+# the file /lib/ld-musl-ARCH.so.1 points at: /lib/TRIPLET/libc.so).
 # Idempotent: an arch whose files are all present is not fetched again.
 set -euo pipefail
 
@@ -74,5 +74,5 @@ for a in "${archs[@]}"; do
         [[ -s $cache/$a/tini-static ]] || extract "$a" tini ./usr/bin/tini-static tini-static
         [[ -s $cache/$a/dumb-init ]] || extract "$a" dumb-init ./usr/bin/dumb-init dumb-init
         [[ -s $cache/$a/gosu ]] || extract "$a" gosu ./usr/sbin/gosu gosu
-        [[ -s $cache/$a/ld-musl ]] || extract "$a" musl "./usr/lib/$triplet/libc.so" ld-musl
+        [[ -s $cache/$a/ld-musl ]] || extract "$a" musl "./lib/$triplet/libc.so" ld-musl
 done

@@ -18,6 +18,17 @@
 #define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
 #define FACTS_ANNOTATION_VARIANT "org.opencontainers.image.variant"
 
+/* Programs looked through wrappers to after args[0]: tini -- gosu u env x */
+#define FACTS_BEHIND_MAX 4
+
+/* A program a wrapper (oci/wrapper.h) or a #! line's env executes. */
+struct exe_behind {
+        char via[PATH_MAX + 32]; /* "dumb-init (/usr/bin/dumb-init)" */
+        const struct spec_mount *mount;        /* a spec mount hiding its path */
+        const struct spec_mount *interp_mount; /* one providing its interpreter */
+        struct exe_facts exe;
+};
+
 struct bundle_facts {
         struct stat bundle_st; /* for the rule that the bundle be the caller's alone */
         struct stat config_st;
@@ -35,6 +46,11 @@ struct bundle_facts {
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
         const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
+        const struct spec_mount *interp_mount; /* one providing exe's interpreter */
+        /* what args[0] executes in turn, in order (heap; n_behind entries) */
+        struct exe_behind *behind;
+        size_t n_behind;
+        char behind_note[200]; /* why the walk stopped at a wrapper, "" when it did not */
         struct exe_facts exe;               /* last: see facts_gather */
 };
 

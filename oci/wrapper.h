@@ -64,4 +64,10 @@ void wrapper_step(const struct wrapper_argv *in, struct wrapper_step *out);
 /* An argv that points at caller strings (at most WRAPPER_ARGS_MAX). */
 void wrapper_argv_from(struct wrapper_argv *a, const char *const *argv, size_t argc);
 
+/* Copies n bytes of s into a's store; NULL when it is full. */
+const char *wrapper_keep(struct wrapper_argv *a, const char *s, size_t n);
+
+/* Appends a copy of n bytes of s to a's argv; -1 when full. */
+int wrapper_push(struct wrapper_argv *a, const char *s, size_t n);
+
 #endif

@@ -10,12 +10,6 @@
 #define note(out, ...)   snprintf((out)->note, sizeof((out)->note), __VA_ARGS__)
 #define WRAPPER_SEEN_MAX 16
 
-/* Copies n bytes of s into a's store; NULL when it is full. */
-const char *wrapper_keep(struct wrapper_argv *a, const char *s, size_t n);
-
-/* Appends a copy of n bytes of s to a's argv; -1 when full. */
-int wrapper_push(struct wrapper_argv *a, const char *s, size_t n);
-
 /* out->next = copies of in->argv[from..]; a STOP with a note when empty. */
 void wrapper_next_from(struct wrapper_step *out, const struct wrapper_argv *in, size_t from);
 

@@ -20,11 +20,12 @@ static const char *const builtins[] = {
 /* A word of COMMAND into out (its bytes unquoted); *unclear when the
  * shell would expand it.  Returns the position after it. */
 static const char *word(const char *p, char *out, size_t size, size_t *len, bool *unclear,
-                        bool *quoted)
+                        size_t *quoted)
 {
         size_t n = 0;
 
-        *unclear = *quoted = false;
+        *unclear = false;
+        *quoted = (size_t)-1; /* where the first quoted byte went, if any */
         while (*p && !strchr(" \t\n;&|<>()", *p)) {
                 char c = *p;
                 if (c == '\'' || c == '"') {
@@ -35,11 +36,12 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
                         }
                         if (c == '"' && strpbrk(p + 1, "$`\\") && strpbrk(p + 1, "$`\\") < end)
                                 *unclear = true;
+                        if (*quoted == (size_t)-1)
+                                *quoted = n;
                         for (p++; p < end; p++)
                                 if (n + 1 < size)
                                         out[n++] = *p;
                         p++;
-                        *quoted = true;
                         continue;
                 }
                 if (c == '\\') {
@@ -47,10 +49,11 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
                                 *unclear = true; /* line continuation: not followed */
                                 return p + (p[1] ? 2 : 1);
                         }
+                        if (*quoted == (size_t)-1)
+                                *quoted = n;
                         if (n + 1 < size)
                                 out[n++] = p[1];
                         p += 2;
-                        *quoted = true;
                         continue;
                 }
                 if (c == '$' || c == '`' || c == '*' || c == '?' || c == '[' ||
@@ -65,12 +68,13 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
         return p;
 }
 
-/* NAME=VALUE with a NAME the shell takes as a variable, unquoted. */
-static bool assignment(const char *w, bool quoted)
+/* NAME=VALUE with a NAME the shell takes as a variable: unquoted up to
+ * the '=' (the value may be quoted: B='x y'). */
+static bool assignment(const char *w, size_t quoted)
 {
         size_t n = strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_0123456789");
 
-        return !quoted && n > 0 && !(w[0] >= '0' && w[0] <= '9') && w[n] == '=';
+        return n > 0 && n < quoted && !(w[0] >= '0' && w[0] <= '9') && w[n] == '=';
 }
 
 static bool builtin(const char *w)
@@ -90,8 +94,8 @@ static void first_command(const char *cmd, struct wrapper_step *out)
 
         a->argc = a->store_used = 0;
         for (;;) {
-                size_t len;
-                bool unclear, quoted;
+                size_t len, quoted;
+                bool unclear;
                 while (*p == ' ' || *p == '\t' || (*p == '\n' && !program_seen && !exec_seen))
                         p++;
                 if (*p == '#' && !program_seen && !exec_seen) {
@@ -124,7 +128,7 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                                 goto full;
                         continue;
                 }
-                if (!exec_seen && !quoted && strcmp(buf, "exec") == 0) {
+                if (!exec_seen && quoted == (size_t)-1 && strcmp(buf, "exec") == 0) {
                         exec_seen = true;
                         continue;
                 }
@@ -136,7 +140,7 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                              buf);
                         return;
                 }
-                if (!quoted && builtin(buf)) {
+                if (quoted == (size_t)-1 && builtin(buf)) {
                         note(out, "sh -c: %.40s is a shell builtin or keyword, not a program",
                              buf);
                         return;

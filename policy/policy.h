@@ -40,6 +40,7 @@ enum rule {
         RULE_PRIVILEGED,   /* it looks like docker run --privileged */
         RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
         RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
+        RULE_INTERPRETER,  /* an ELF loader or #! interpreter missing, or for another machine */
         RULE_COUNT
 };
 

@@ -28,6 +28,7 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_PRIVILEGED] = "privileged",
         [RULE_CAPABILITIES] = "capabilities",
         [RULE_SECCOMP] = "seccomp",
+        [RULE_INTERPRETER] = "interpreter",
 };
 
 const char *rule_name(enum rule r)
@@ -206,7 +207,7 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
                                    "arch, emulation, unknown, metadata, privileged, capabilities, "
-                                   "seccomp)",
+                                   "seccomp, interpreter)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;

@@ -160,6 +160,14 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     "\"seccomp\" in %s.",
                     policy);
                 break;
+        case RULE_INTERPRETER:
+                put(t,
+                    "Put the interpreter it names into the image (a glibc program needs a "
+                    "glibc base image, not musl/Alpine; the loader must be built for the same "
+                    "platform as the program), fix the script's #! line, or set rule "
+                    "\"interpreter\" to audit or off in %s.",
+                    policy);
+                break;
         case RULE_COUNT:
                 break;
         }
