@@ -10,7 +10,8 @@
 # binary for the ARM variants (age, no .ARM.attributes, GOARM build string),
 # plus for amd64 and arm64 the wrappers images start their program through
 # (tini, tini-static, dumb-init, gosu) and musl's dynamic loader (ld-musl,
-# the file /lib/ld-musl-ARCH.so.1 points at: /lib/TRIPLET/libc.so).
+# the file /lib/ld-musl-ARCH.so.1 points at: /lib/TRIPLET/libc.so), and for
+# arm64 glibc's loader (ld-linux, from libc6).
 # Idempotent: an arch whose files are all present is not fetched again.
 set -euo pipefail
 
@@ -24,6 +25,7 @@ want() { # arch -> the files the tests expect for it
         case $1 in armhf | armel | arm64) echo "$cache/$1/age" ;; esac
         case $1 in amd64 | arm64) echo "$cache/$1/tini $cache/$1/tini-static $cache/$1/dumb-init \
 $cache/$1/gosu $cache/$1/ld-musl" ;; esac
+        [[ $1 != arm64 ]] || echo "$cache/$1/ld-linux"
 }
 
 missing=0
@@ -75,4 +77,6 @@ for a in "${archs[@]}"; do
         [[ -s $cache/$a/dumb-init ]] || extract "$a" dumb-init ./usr/bin/dumb-init dumb-init
         [[ -s $cache/$a/gosu ]] || extract "$a" gosu ./usr/sbin/gosu gosu
         [[ -s $cache/$a/ld-musl ]] || extract "$a" musl "./lib/$triplet/libc.so" ld-musl
+        [[ $a != arm64 || -s $cache/$a/ld-linux ]] ||
+                extract "$a" libc6 ./lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 ld-linux
 done

@@ -100,20 +100,23 @@ static int kernel_argv(const struct exe_facts *prev, const struct wrapper_argv *
 
 /* A #! line's `env PROG` that finds no PROG fails the script as surely as
  * a missing interpreter: it is the interpreter. */
-static void shebang_env_missing(struct exe_facts *e, const char *prog)
+static void shebang_env_missing(struct exe_facts *e, const char *prog, const char *script)
 {
         size_t n = strlen(prog);
 
         e->interp = EXE_INTERP_MISSING;
         str_copy(e->interp_path, sizeof(e->interp_path), prog);
+        str_copy(e->scripts[0], sizeof(e->scripts[0]), script);
+        e->n_scripts = 1;
         if (n > 0 && prog[n - 1] == '\r')
                 snprintf(e->interp_problem, sizeof(e->interp_problem),
-                         "is not in the image: the script has Windows (CRLF) line endings, so "
-                         "env looks for the interpreter's name with a carriage return at the "
-                         "end (convert it to Unix line endings, e.g. with dos2unix)");
+                         "is not in the image's $PATH: the script has Windows (CRLF) line "
+                         "endings, so env looks for the interpreter's name with a carriage "
+                         "return at the end (convert it to Unix line endings, e.g. with "
+                         "dos2unix)");
         else
                 snprintf(e->interp_problem, sizeof(e->interp_problem),
-                         "(run by env from a #! line) is not in the image's $PATH");
+                         "is not in the image's $PATH, where env in the #! line looks for it");
 }
 
 /* Walks from args[0] through the wrappers it is (oci/wrapper.h) to what
@@ -172,10 +175,13 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
                 q.cwd = cwd;
                 exe_identify(&q, &b->exe);
                 if (scripted && strcmp(st->wrapper, "env") == 0 && b->exe.not_found)
-                        shebang_env_missing(&b->exe, st->next.argv[0]);
+                        shebang_env_missing(&b->exe, st->next.argv[0],
+                                            prev->scripts[prev->n_scripts - 1]);
                 b->mount = mount_over(f, b->exe.resolved[0] ? b->exe.resolved : b->exe.file);
                 if (b->exe.interp != EXE_INTERP_NONE)
                         b->interp_mount = mount_over(f, b->exe.interp_path);
+                if (b->exe.kind == EXE_UNIDENTIFIED)
+                        return; /* nothing runs further */
                 prev = &b->exe;
                 cur = &st->next;
         }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../oci/str.h"
+#include "../oci/utf8.h"
 #include "decision.h"
 #include "describe.h"
 
@@ -239,4 +240,11 @@ void decision_compose_reason(const struct decision_input *in, struct decision *o
                 the_rest(&t, out);
         while (t.len > 0 && t.buf[t.len - 1] == ' ')
                 t.buf[--t.len] = '\0';
+        /* names from the image and the spec are in it: no raw control
+         * character reaches a terminal, the runc log or a log reader */
+        if (utf8_needs_cleaning(out->reason)) {
+                char clean[sizeof(out->reason)];
+                utf8_sanitize_visible(out->reason, clean, sizeof(clean));
+                memcpy(out->reason, clean, sizeof(clean));
+        }
 }
