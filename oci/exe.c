@@ -188,7 +188,8 @@ static void check_elf_interpreter(const struct exe_query *q, struct exe_facts *o
                 snprintf(out->interp_problem, sizeof(out->interp_problem),
                          "is built for %.60s (ELF machine %u, %d-bit), not for the executable's "
                          "machine: the kernel fails with \"accessing a corrupted shared library\"",
-                         i->platform.arch[0] ? p : "another machine", (unsigned)i->machine, i->bits);
+                         i->platform.arch[0] ? p : "another machine", (unsigned)i->machine,
+                         i->bits);
                 return;
         }
         out->interp = EXE_INTERP_OK;

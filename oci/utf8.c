@@ -88,10 +88,11 @@ size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
                         if (cp == '\r' || cp == '\n' || cp == '\t')
                                 esc[1] = cp == '\r' ? 'r' : cp == '\n' ? 'n' : 't';
                         else if (cp < 0x80)
-                                esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15], out_n = 4;
+                                esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15],
+                                out_n = 4;
                         else
                                 memcpy(esc + 1, "u00", 3), esc[4] = hex[cp >> 4],
-                                        esc[5] = hex[cp & 15], out_n = 6;
+                                                           esc[5] = hex[cp & 15], out_n = 6;
                 }
                 if (o + out_n >= size)
                         break;

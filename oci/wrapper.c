@@ -116,7 +116,8 @@ static void tini(const struct wrapper_argv *in, struct wrapper_step *out)
                 }
                 if (strpbrk(seen, "hl")) {
                         note(out, "tini -%c prints its %s and runs nothing",
-                             strchr(seen, 'h') ? 'h' : 'l', strchr(seen, 'h') ? "usage" : "license");
+                             strchr(seen, 'h') ? 'h' : 'l',
+                             strchr(seen, 'h') ? "usage" : "license");
                         return;
                 }
         }
@@ -147,8 +148,8 @@ int wrapper_long_option(const char *w, const char *const *names)
 /* dumb-init: getopt_long "+hvVcr:", stops at the first operand. */
 static void dumb_init(const struct wrapper_argv *in, struct wrapper_step *out)
 {
-        static const char *const names[] = {"help", "single-child", "rewrite", "verbose",
-                                            "version", NULL};
+        static const char *const names[] = {"help",    "single-child", "rewrite",
+                                            "verbose", "version",      NULL};
         size_t i;
 
         for (i = 1; i < in->argc; i++) {
@@ -200,10 +201,12 @@ static const struct {
         const char *name;
         const char *wrapper;
 } wrappers[] = {
-        {"tini", "tini"},           {"tini-static", "tini"}, {"docker-init", "tini"},
-        {"dumb-init", "dumb-init"}, {"gosu", "gosu"},        {"su-exec", "su-exec"},
-        {"env", "env"},             {"sh", "sh"},            {"bash", "sh"},
-        {"dash", "sh"},             {"ash", "sh"},
+        {"tini", "tini"},        {"tini-static", "tini"},
+        {"docker-init", "tini"}, {"dumb-init", "dumb-init"},
+        {"gosu", "gosu"},        {"su-exec", "su-exec"},
+        {"env", "env"},          {"sh", "sh"},
+        {"bash", "sh"},          {"dash", "sh"},
+        {"ash", "sh"},
 };
 
 void wrapper_step(const struct wrapper_argv *in, struct wrapper_step *out)

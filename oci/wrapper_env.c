@@ -81,10 +81,19 @@ enum scan { SCAN_OPERANDS, SCAN_RESTART, SCAN_STOP };
 static enum scan long_opt(const struct wrapper_argv *a, size_t *i, struct env_state *st,
                           const char **split, struct wrapper_step *out)
 {
-        static const char *const names[] = {
-                "ignore-environment", "null",          "unset",          "chdir",
-                "split-string",       "debug",         "block-signal",   "default-signal",
-                "ignore-signal",      "list-signal-handling", "help", "version", NULL};
+        static const char *const names[] = {"ignore-environment",
+                                            "null",
+                                            "unset",
+                                            "chdir",
+                                            "split-string",
+                                            "debug",
+                                            "block-signal",
+                                            "default-signal",
+                                            "ignore-signal",
+                                            "list-signal-handling",
+                                            "help",
+                                            "version",
+                                            NULL};
         const char *w = a->argv[*i], *eq = strchr(w, '='), *v;
         int k = wrapper_long_option(w + 2, names);
 

@@ -9,13 +9,13 @@
 #include "wrapper_impl.h"
 
 static const char *const builtins[] = {
-        ".",      ":",       "[",     "[[",     "{",        "!",       "alias",  "bg",
-        "break",  "builtin", "case",  "cd",     "command",  "continue", "coproc", "declare",
-        "echo",   "eval",    "exit",  "export", "false",    "fg",      "for",    "function",
-        "getopts", "hash",   "if",    "jobs",   "kill",     "let",     "local",  "printf",
-        "pwd",    "read",    "readonly", "return", "select", "set",    "shift",  "source",
-        "test",   "time",    "times", "trap",   "true",     "type",    "typeset", "ulimit",
-        "umask",  "unalias", "unset", "until",  "wait",     "while",   NULL};
+        ".",       ":",       "[",        "[[",     "{",       "!",        "alias",   "bg",
+        "break",   "builtin", "case",     "cd",     "command", "continue", "coproc",  "declare",
+        "echo",    "eval",    "exit",     "export", "false",   "fg",       "for",     "function",
+        "getopts", "hash",    "if",       "jobs",   "kill",    "let",      "local",   "printf",
+        "pwd",     "read",    "readonly", "return", "select",  "set",      "shift",   "source",
+        "test",    "time",    "times",    "trap",   "true",    "type",     "typeset", "ulimit",
+        "umask",   "unalias", "unset",    "until",  "wait",    "while",    NULL};
 
 /* A word of COMMAND into out (its bytes unquoted); *unclear when the
  * shell would expand it.  Returns the position after it. */
@@ -135,14 +135,14 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                 if (exec_seen && buf[0] == '-') {
                         if (strcmp(buf, "--") == 0 && a->argc == 0)
                                 continue;
-                        note(out, "sh -c: exec %.40s: the shells' exec options differ: not "
-                                  "looked through",
+                        note(out,
+                             "sh -c: exec %.40s: the shells' exec options differ: not "
+                             "looked through",
                              buf);
                         return;
                 }
                 if (quoted == (size_t)-1 && builtin(buf)) {
-                        note(out, "sh -c: %.40s is a shell builtin or keyword, not a program",
-                             buf);
+                        note(out, "sh -c: %.40s is a shell builtin or keyword, not a program", buf);
                         return;
                 }
                 if (wrapper_push(a, buf, len) < 0)

@@ -145,8 +145,7 @@ static void rule_hyperv(struct decision *d, const struct bundle_facts *f)
         skip(d, RULE_HYPERV, "not a Windows container");
 }
 
-static void pick_subject(struct decision *d, const struct bundle_facts *f,
-                         const struct exe_view *v)
+static void pick_subject(struct decision *d, const struct bundle_facts *f, const struct exe_view *v)
 {
         if (exe_identified(f, v)) {
                 d->subject = v->exe->platform;
@@ -268,8 +267,7 @@ static void rule_interpreter(struct decision *d, const struct exe_view *v)
 
         exe_label(v, file, sizeof(file));
         if (e->interp == EXE_INTERP_NONE || v->mount != NULL) {
-                skip(d, RULE_INTERPRETER, "%.300s needs no interpreter edgeguard can see",
-                     file);
+                skip(d, RULE_INTERPRETER, "%.300s needs no interpreter edgeguard can see", file);
                 return;
         }
         if (e->interp != EXE_INTERP_OK && m != NULL) {
@@ -337,7 +335,7 @@ static void rule_metadata(struct decision *d, const struct bundle_facts *f,
 
 /* ---- every program examined ---- */
 
-static const enum rule exe_rules[] = {RULE_UNKNOWN, RULE_METADATA, RULE_OS,
+static const enum rule exe_rules[] = {RULE_UNKNOWN, RULE_METADATA,  RULE_OS,
                                       RULE_ARCH,    RULE_EMULATION, RULE_INTERPRETER};
 
 /* The rules about one program; results go to d. */

@@ -15,7 +15,9 @@ static void spec(const char *process, const char *extra)
         f = fopen(path, "we");
         CHECK(f != NULL);
         if (f) {
-                fprintf(f, "{\"ociVersion\":\"1.0.2\",\"process\":%s,\"root\":{\"path\":\"rootfs\"}%s%s}",
+                fprintf(f,
+                        "{\"ociVersion\":\"1.0.2\",\"process\":%s,\"root\":{\"path\":\"rootfs\"}%s%"
+                        "s}",
                         process, extra[0] ? "," : "", extra);
                 fclose(f);
         }
@@ -113,7 +115,8 @@ TEST(tini_docker_init_gosu_su_exec)
 
         /* su-exec is not packaged by Debian: its grammar on a stand-in */
         harness_sh("cp '%s/rootfs/sbin/tini' '%s/rootfs/sbin/su-exec'", bundle, bundle);
-        spec("{\"args\":[\"su-exec\",\"1000:1000\",\"/opt/app\"],\"cwd\":\"/\",\"env\":[\"PATH=/sbin\"]}",
+        spec("{\"args\":[\"su-exec\",\"1000:1000\",\"/opt/app\"],\"cwd\":\"/\",\"env\":[\"PATH=/"
+             "sbin\"]}",
              "");
         decide_scene(&(struct scene){.host = "linux/arm64"});
         expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/opt/app (run by su-exec (/sbin/su-exec))"));
@@ -163,13 +166,13 @@ TEST(arguments_that_are_not_programs_are_never_judged)
         put("arm64", "tini-static", "/sbin/tini");
         put("amd64", "busybox-static", "/opt/app");
         const char *const cases[] = {
-                "[\"gosu\",\"/opt/app\",\"app\"]",             /* gosu's user */
-                "[\"sh\",\"-c\",\"echo /opt/app\"]",           /* a builtin */
-                "[\"sh\",\"-c\",\"app /opt/app\"]",            /* an argument */
-                "[\"sh\",\"/opt/app\"]",                       /* a script sh reads */
+                "[\"gosu\",\"/opt/app\",\"app\"]",              /* gosu's user */
+                "[\"sh\",\"-c\",\"echo /opt/app\"]",            /* a builtin */
+                "[\"sh\",\"-c\",\"app /opt/app\"]",             /* an argument */
+                "[\"sh\",\"/opt/app\"]",                        /* a script sh reads */
                 "[\"/sbin/tini\",\"-p\",\"/opt/app\",\"app\"]", /* -p's value */
-                "[\"/sbin/tini\",\"--version\",\"/opt/app\"]", /* nothing runs */
-                "[\"/bin/app\",\"--\",\"/opt/app\"]",          /* not a wrapper */
+                "[\"/sbin/tini\",\"--version\",\"/opt/app\"]",  /* nothing runs */
+                "[\"/bin/app\",\"--\",\"/opt/app\"]",           /* not a wrapper */
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char process[256];

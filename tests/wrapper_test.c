@@ -72,8 +72,12 @@ TEST(dumb_init)
         step(W("dumb-init\0--\0/opt/app"), "/opt/app");
         step(W("/usr/bin/dumb-init\0/opt/app\0--verbose"), "/opt/app");
         CHECK_STR(st.next.argv[1], "--verbose"); /* "+": stops at the program */
-        step(W("dumb-init\0-c\0-r\0" "15:3\0app"), "app");
-        step(W("dumb-init\0--rewrite\0" "15:3\0app"), "app");
+        step(W("dumb-init\0-c\0-r\0"
+               "15:3\0app"),
+             "app");
+        step(W("dumb-init\0--rewrite\0"
+               "15:3\0app"),
+             "app");
         step(W("dumb-init\0--rewrite=15:3\0--single-child\0app"), "app");
         step(W("dumb-init\0--single\0app"), "app"); /* a unique prefix */
         step(W("dumb-init\0-vc\0app"), "app");
@@ -90,7 +94,9 @@ TEST(gosu_and_su_exec)
         step(W("gosu\0nobody\0/opt/app\0-x"), "/opt/app");
         CHECK(st.go_lookpath);
         CHECK(st.next.argc == 2);
-        step(W("gosu\0" "1000:1000\0app"), "app");
+        step(W("gosu\0"
+               "1000:1000\0app"),
+             "app");
         step(W("gosu\0-h\0x\0y"), "");
         step(W("gosu\0--version\0x\0y"), "");
         step(W("gosu\0nobody"), "");
@@ -125,7 +131,7 @@ TEST(env_grammar)
         step(W("env\0--\0app"), "app");
         step(W("env\0-v\0--ignore-environment\0app"), "app");
         step(W("env\0--ignore-e\0app"), "app"); /* getopt_long's prefixes */
-        step(W("env\0--ign\0app"), ""); /* ignore-environment or ignore-signal */
+        step(W("env\0--ign\0app"), "");         /* ignore-environment or ignore-signal */
         step(W("env\0--default-signal=PIPE\0app"), "app");
         step(W("env\0-S\0-i PATH=/x prog arg\0tail"), "prog");
         CHECK(st.path_set);
