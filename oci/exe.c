@@ -295,7 +295,10 @@ static int follow_script(const struct exe_query *q, struct exe_facts *out)
         memset(out->head, 0, sizeof(out->head));
         out->head_len = 0;
         out->resolved[0] = '\0';
-        fd = rootfs_open(q->root_fd, full, q->resolver, &err);
+        /* "#!\0": the kernel takes the empty name, and open_exec("") fails */
+        fd = sb.interp[0] ? rootfs_open(q->root_fd, full, q->resolver, &err) : -1;
+        if (sb.interp[0] == '\0')
+                err.errnum = ENOENT;
         if (fd < 0) {
                 out->interp = EXE_INTERP_MISSING;
                 str_copy(out->interp_path, sizeof(out->interp_path), sb.interp);
