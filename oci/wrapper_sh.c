@@ -32,6 +32,8 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
                         const char *end = strchr(p + 1, c);
                         if (end == NULL) {
                                 *unclear = true;
+                                out[n] = '\0';
+                                *len = n;
                                 return p + strlen(p);
                         }
                         if (c == '"' && strpbrk(p + 1, "$`\\") && strpbrk(p + 1, "$`\\") < end)
@@ -47,6 +49,8 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
                 if (c == '\\') {
                         if (p[1] == '\0' || p[1] == '\n') {
                                 *unclear = true; /* line continuation: not followed */
+                                out[n] = '\0';
+                                *len = n;
                                 return p + (p[1] ? 2 : 1);
                         }
                         if (*quoted == (size_t)-1)
