@@ -73,8 +73,17 @@ size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
                 return 0;
         while (len > 0) {
                 uint32_t cp = 0;
-                size_t n = utf8_decode(p, len, &cp);
+                size_t n;
                 char esc[8];
+
+                if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII, the usual case */
+                        if (o + 1 >= size)
+                                break;
+                        out[o++] = (char)*p++;
+                        len--;
+                        continue;
+                }
+                n = utf8_decode(p, len, &cp);
                 const char *src = (const char *)p;
                 size_t out_n = n;
 
@@ -112,7 +121,12 @@ bool utf8_needs_cleaning(const char *s)
 
         while (len > 0) {
                 uint32_t cp = 0;
-                size_t n = utf8_decode(p, len, &cp);
+                size_t n;
+                if (*p >= 0x20 && *p < 0x7f) {
+                        p++, len--;
+                        continue;
+                }
+                n = utf8_decode(p, len, &cp);
                 if (n == 0 || is_control(cp))
                         return true;
                 p += n;

@@ -196,10 +196,12 @@ static void detected_object(struct gen *o, const struct bundle_facts *f)
         close_map(o);
 }
 
-/* Every program examined, args[0] first, then what each wrapper runs. */
+/* Every program examined, args[0] first, then what each wrapper runs;
+ * absent when args[0] is no wrapper (detected is then the whole list: the
+ * record is written on every create). */
 static void examined_object(struct gen *o, const struct bundle_facts *f)
 {
-        if (f == NULL || !f->exe_checked)
+        if (f == NULL || !f->exe_checked || (f->n_behind == 0 && !f->behind_note[0]))
                 return;
         key(o, "examined");
         check(o, yajl_gen_array_open(o->g));

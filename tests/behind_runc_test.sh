@@ -46,7 +46,7 @@ check_contains "CRLF: ... and the fix" "$msg" "dos2unix"
 check "CRLF: no raw carriage return in runc's log or the record" no_raw_cr "$T/crlf/log.json" "$DECISIONS"
 check_eq "CRLF: no raw control character in the message as the shim reads it" \
         "$(printf '%s' "$msg" | tr -d '[:print:]' | wc -c)" 0
-check_eq "CRLF: record" "$(last_record | jq -r '[.decision, .rule, .examined[0].crlf] | map(tostring) | join(" ")')" \
+check_eq "CRLF: record" "$(last_record | jq -r '[.decision, .rule, .detected.crlf] | map(tostring) | join(" ")')" \
         "refuse interpreter true"
 check_eq "CRLF: no container left" "$(containers)" 0
 policy "{\"decision_log\": \"$DECISIONS\", \"rules\": {\"interpreter\": \"off\"}}"
