@@ -209,16 +209,33 @@ static const struct {
         {"ash", "sh"},
 };
 
+static const char *last_component(const char *path)
+{
+        const char *base = strrchr(path, '/');
+
+        return base ? base + 1 : path;
+}
+
 void wrapper_step(const struct wrapper_argv *in, struct wrapper_step *out)
 {
         const char *base;
+        size_t skip = 0;
 
         memset(out, 0, offsetof(struct wrapper_step, next));
         out->next.argc = out->next.store_used = 0;
         if (in->argc == 0)
                 return;
-        base = strrchr(in->argv[0], '/');
-        base = base ? base + 1 : in->argv[0];
+        /* `busybox APPLET ARGS`: the applet is argv[1]'s last component
+         * (busybox_main: "busybox /a/path/to/applet" works too) */
+        while (skip + 1 < in->argc && strcmp(last_component(in->argv[skip]), "busybox") == 0)
+                skip++;
+        if (skip > 0) {
+                struct wrapper_argv applet;
+                wrapper_argv_from(&applet, in->argv + skip, in->argc - skip);
+                wrapper_step(&applet, out); /* argv[0] is no busybox: one level */
+                return;
+        }
+        base = last_component(in->argv[0]);
         for (size_t k = 0; k < sizeof(wrappers) / sizeof(wrappers[0]); k++) {
                 if (strcmp(base, wrappers[k].name) != 0)
                         continue;

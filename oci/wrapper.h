@@ -16,6 +16,7 @@
  *   sh, bash, dash, ash             `-c COMMAND`: the first word of the
  *                                   command's first simple command, after
  *                                   NAME=VALUE assignments and `exec`
+ *   busybox APPLET ...              the applet's grammar, when it is one above
  *
  * Only the argument the wrapper will execute is ever returned: a wrapper
  * that would exit instead (--help, an unknown option, no program) or whose

@@ -146,5 +146,36 @@ set_args dumb '["dumb-init", "--", "sh", "-c", "exec /opt/echo hello through dum
 out=$("$EG" "${G[@]}" run --bundle "$T/dumb" dumb-native </dev/null 2>&1)
 check_eq "a native program behind dumb-init runs" "$out" "hello through dumb-init"
 
+# ---- the field inputs, as a user runs them: edgeguard check --host linux/arm64
+bundle field-wrapper host dumb-init -- /opt/app
+mkdir -p "$T/field-wrapper/rootfs/usr/bin" "$T/field-wrapper/rootfs/opt" "$T/field-wrapper/rootfs/lib"
+install -m 0755 "$FOREIGN/arm64/dumb-init" "$T/field-wrapper/rootfs/usr/bin/dumb-init"
+install -m 0755 "$FOREIGN/arm64/ld-linux" "$T/field-wrapper/rootfs/lib/ld-linux-aarch64.so.1"
+install -m 0755 "$FOREIGN/amd64/busybox-static" "$T/field-wrapper/rootfs/opt/app"
+jq '.process.env = ["PATH=/usr/bin:/bin"]' "$T/field-wrapper/config.json" >"$T/c.new" && mv "$T/c.new" "$T/field-wrapper/config.json"
+out=$("$EG" check --host linux/arm64 "$T/field-wrapper" 2>&1)
+check_eq "check: arm64 dumb-init, amd64 /opt/app: refused" "$?" 1
+check_contains "check: names the program and the wrapper" "$out" \
+        "/opt/app (run by dumb-init (/usr/bin/dumb-init)) is linux/amd64"
+check_contains "check's text: the wrapper's interpreter" "$out" "interp:   /lib/ld-linux-aarch64.so.1: linux/arm64"
+check_contains "check's text: what it runs" "$out" "behind:     /opt/app: linux/amd64"
+check_eq "check --json: examined" \
+        "$("$EG" check --json --host linux/arm64 "$T/field-wrapper" | jq -r '[.examined[] | (.via // "-") + " " + .file + " " + .arch] | join("; ")')" \
+        "- /usr/bin/dumb-init arm64; dumb-init (/usr/bin/dumb-init) /opt/app amd64"
+
+bundle field-musl host /bin/demo
+mkdir -p "$T/field-musl/rootfs/lib"
+rm -f "$T/field-musl/rootfs/bin/"*
+install -m 0755 "$FOREIGN/arm64/busybox" "$T/field-musl/rootfs/bin/demo"
+install -m 0755 "$FOREIGN/arm64/ld-musl" "$T/field-musl/rootfs/lib/ld-musl-aarch64.so.1"
+out=$("$EG" check --host linux/arm64 "$T/field-musl" 2>&1)
+check_eq "check: glibc arm64 busybox in a musl rootfs: refused" "$?" 1
+check_contains "check: the reason" "$out" "REFUSE by rule interpreter"
+check_contains "check: ... no 'runs natively' without its loader" "$out" \
+        "/bin/demo is dynamically linked: its ELF interpreter (dynamic loader) /lib/ld-linux-aarch64.so.1 is not in the image"
+check_eq "check --json: the interpreter" \
+        "$("$EG" check --json --host linux/arm64 "$T/field-musl" | jq -r '.detected.interpreter | .path + " " + .state')" \
+        "/lib/ld-linux-aarch64.so.1 missing"
+
 check_eq "no container left at the end" "$(containers)" 0
 finish

@@ -191,6 +191,17 @@ TEST(shell_c)
         step(W("bash\0--version\0-c\0x"), "");
 }
 
+TEST(busybox_applets)
+{
+        step(W("/bin/busybox\0sh\0-c\0exec /opt/app"), "/opt/app");
+        step(W("busybox\0env\0PATH=/x\0app"), "app");
+        CHECK_STR(st.path, "/x");
+        step(W("busybox\0ls\0/opt/app"), NULL);
+        step(W("busybox\0/bin/sh\0-c\0app"), "app"); /* busybox takes the last component */
+        step(W("busybox"), NULL);
+        step(W("busybox\0busybox\0/bin/busybox\0env\0app"), "app");
+}
+
 TEST(not_wrappers)
 {
         step(W("/opt/app\0--\0/opt/other"), NULL);
@@ -253,6 +264,7 @@ int main(void)
         RUN(gosu_and_su_exec);
         RUN(env_grammar);
         RUN(shell_c);
+        RUN(busybox_applets);
         RUN(not_wrappers);
         RUN(shebang_lines);
         RUN(control_characters_shown_escaped);
