@@ -147,12 +147,14 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
                 if (st->outcome == WRAPPER_STOP) {
                         if (!(scripted && strcmp(st->wrapper, "sh") == 0))
                                 str_copy(f->behind_note, sizeof(f->behind_note), st->note);
+                        f->behind_unclear = st->unclear;
                         return;
                 }
                 if (n == FACTS_BEHIND_MAX) {
                         snprintf(f->behind_note, sizeof(f->behind_note),
                                  "wrappers nested deeper than %d: not looked through further",
                                  FACTS_BEHIND_MAX);
+                        f->behind_unclear = true;
                         return;
                 }
                 if (f->behind == NULL &&

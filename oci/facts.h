@@ -51,6 +51,7 @@ struct bundle_facts {
         struct exe_behind *behind;
         size_t n_behind;
         char behind_note[200]; /* why the walk stopped at a wrapper, "" when it did not */
+        bool behind_unclear;   /* ... at one that runs a program edgeguard cannot tell */
         struct exe_facts exe;  /* last: see facts_gather */
 };
 

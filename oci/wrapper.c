@@ -11,6 +11,7 @@ void wrapper_argv_from(struct wrapper_argv *a, const char *const *argv, size_t a
         for (size_t i = 0; i < a->argc; i++)
                 a->argv[i] = argv[i];
         a->store_used = 0;
+        a->truncated = argc > WRAPPER_ARGS_MAX;
 }
 
 const char *wrapper_keep(struct wrapper_argv *a, const char *s, size_t n)
@@ -44,8 +45,10 @@ static void next_is(struct wrapper_step *out, const struct wrapper_argv *in, con
         out->next.argc = 0;
         out->next.store_used = 0;
         for (size_t i = 0; i < n; i++)
-                if (wrapper_push(&out->next, in->argv[idx[i]], strlen(in->argv[idx[i]])) < 0)
+                if (wrapper_push(&out->next, in->argv[idx[i]], strlen(in->argv[idx[i]])) < 0) {
+                        out->next.truncated = true;
                         break; /* the program itself always fits: it is argv's first */
+                }
         out->outcome = out->next.argc ? WRAPPER_NEXT : WRAPPER_STOP;
 }
 
@@ -223,6 +226,7 @@ void wrapper_step(const struct wrapper_argv *in, struct wrapper_step *out)
 
         memset(out, 0, offsetof(struct wrapper_step, next));
         out->next.argc = out->next.store_used = 0;
+        out->next.truncated = false;
         if (in->argc == 0)
                 return;
         /* `busybox APPLET ARGS`: the applet is argv[1]'s last component
@@ -253,6 +257,11 @@ void wrapper_step(const struct wrapper_argv *in, struct wrapper_step *out)
                         wrapper_env(in, out);
                 else
                         wrapper_shell(in, out);
+                if (out->outcome == WRAPPER_STOP && in->truncated)
+                        unclear(out,
+                                "%s has more than %d arguments, which edgeguard does not "
+                                "follow",
+                                out->wrapper, WRAPPER_ARGS_MAX);
                 return;
         }
 }

@@ -37,6 +37,7 @@ struct wrapper_argv {
         const char *argv[WRAPPER_ARGS_MAX];
         char store[WRAPPER_STORE_SIZE];
         size_t store_used;
+        bool truncated; /* words past WRAPPER_ARGS_MAX were left out */
 };
 
 enum wrapper_outcome {
@@ -55,6 +56,10 @@ struct wrapper_step {
         const char *path;
         const char *chdir; /* env -C: relative names are looked up from there */
         char note[200];
+        /* a STOP where the wrapper does run a program, but which one cannot
+         * be told without running the shell (expansions, builtins first,
+         * env -S escapes, more words than kept): rule unknown's to judge */
+        bool unclear;
         struct wrapper_argv next;
 };
 

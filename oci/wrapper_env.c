@@ -35,15 +35,15 @@ static int split_string(const struct wrapper_argv *in, size_t at, const char *s,
                         break;
                 while (*s && !strchr(" \t\n\v\f\r", *s) && n + 1 < sizeof(word)) {
                         if (*s == '\\' || *s == '$') {
-                                note(step, "env -S with escapes or ${VAR}: not looked through");
+                                unclear(step, "env -S with escapes or ${VAR}: not looked through");
                                 return -1;
                         }
                         if (*s == '\'' || *s == '"') {
                                 const char *end = strchr(s + 1, *s);
                                 if (end == NULL || memchr(s + 1, '\\', (size_t)(end - s - 1)) ||
                                     (*s == '"' && memchr(s + 1, '$', (size_t)(end - s - 1)))) {
-                                        note(step, "env -S with quoting env would expand: not "
-                                                   "looked through");
+                                        unclear(step, "env -S with quoting env would expand: not "
+                                                      "looked through");
                                         return -1;
                                 }
                                 size_t len = (size_t)(end - s - 1);
@@ -64,7 +64,7 @@ static int split_string(const struct wrapper_argv *in, size_t at, const char *s,
                         goto full;
         return 0;
 full:
-        note(step, "env -S: more words than edgeguard follows (%d)", WRAPPER_ARGS_MAX);
+        unclear(step, "env -S: more words than edgeguard follows (%d)", WRAPPER_ARGS_MAX);
         return -1;
 }
 
@@ -180,7 +180,7 @@ restart:
                 if (s == SCAN_RESTART) {
                         struct wrapper_argv *next = &bufs[splits % 2];
                         if (++splits > ENV_SPLITS_MAX) {
-                                note(out, "env -S nested more than %d deep", ENV_SPLITS_MAX);
+                                unclear(out, "env -S nested more than %d deep", ENV_SPLITS_MAX);
                                 return;
                         }
                         if (split_string(a, i, split, next, out) < 0)
@@ -213,6 +213,6 @@ restart:
                 out->chdir = wrapper_keep(&out->next, st.chdir, strlen(st.chdir));
         if ((st.path && !out->path) || (st.chdir && !out->chdir)) {
                 out->outcome = WRAPPER_STOP;
-                note(out, "env's arguments are longer than edgeguard follows");
+                unclear(out, "env's arguments are longer than edgeguard follows");
         }
 }

@@ -7,8 +7,10 @@
 
 #include "wrapper.h"
 
-#define note(out, ...)   snprintf((out)->note, sizeof((out)->note), __VA_ARGS__)
-#define WRAPPER_SEEN_MAX 16
+#define note(out, ...) snprintf((out)->note, sizeof((out)->note), __VA_ARGS__)
+/* a wrapper that runs something edgeguard cannot tell without running it */
+#define unclear(out, ...) ((out)->unclear = true, note(out, __VA_ARGS__))
+#define WRAPPER_SEEN_MAX  16
 
 /* out->next = copies of in->argv[from..]; a STOP with a note when empty. */
 void wrapper_next_from(struct wrapper_step *out, const struct wrapper_argv *in, size_t from);

@@ -111,8 +111,8 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                 if (strchr("<>()", *p)) {
                         if (program_seen)
                                 break; /* its redirections and the rest are not programs */
-                        note(out, "sh -c: a redirection or grouping before the program: not "
-                                  "looked through");
+                        unclear(out, "sh -c: a redirection or grouping before the program: not "
+                                     "looked through");
                         return;
                 }
                 p = word(p, buf, sizeof(buf), &len, &unclear, &quoted);
@@ -122,8 +122,9 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                         continue;
                 }
                 if (unclear) {
-                        note(out, "sh -c: \"%.60s\" is expanded by the shell: not looked through",
-                             buf);
+                        unclear(out,
+                                "sh -c: \"%.60s\" is expanded by the shell: not looked through",
+                                buf);
                         return;
                 }
                 if (!exec_seen && assignment(buf, quoted)) {
@@ -139,14 +140,15 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                 if (exec_seen && buf[0] == '-') {
                         if (strcmp(buf, "--") == 0 && a->argc == 0)
                                 continue;
-                        note(out,
-                             "sh -c: exec %.40s: the shells' exec options differ: not "
-                             "looked through",
-                             buf);
+                        unclear(out,
+                                "sh -c: exec %.40s: the shells' exec options differ: not "
+                                "looked through",
+                                buf);
                         return;
                 }
                 if (quoted == (size_t)-1 && builtin(buf)) {
-                        note(out, "sh -c: %.40s is a shell builtin or keyword, not a program", buf);
+                        unclear(out, "sh -c: %.40s is a shell builtin or keyword, not a program",
+                                buf);
                         return;
                 }
                 if (wrapper_push(a, buf, len) < 0)
@@ -162,7 +164,7 @@ static void first_command(const char *cmd, struct wrapper_step *out)
                 out->path_set = true, out->path = path;
         return;
 full:
-        note(out, "sh -c: a command longer than edgeguard follows");
+        unclear(out, "sh -c: a command longer than edgeguard follows");
 }
 
 void wrapper_shell(const struct wrapper_argv *in, struct wrapper_step *out)

@@ -365,6 +365,10 @@ static void judge_all(struct decision *out, const struct bundle_facts *f,
         struct decision *tmp;
 
         judge(out, f, &v, host);
+        if (f->behind_unclear && out->results[RULE_UNKNOWN].outcome != OUTCOME_FAIL)
+                fail(out, RULE_UNKNOWN, "what %.300s runs could not be told: %s",
+                     f->n_behind ? f->behind[f->n_behind - 1].exe.file : f->exe.file,
+                     f->behind_note);
         if (f->n_behind == 0 || (tmp = calloc(1, sizeof(*tmp))) == NULL)
                 return;
         for (size_t i = 0; i < f->n_behind; i++) {

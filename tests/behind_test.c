@@ -185,6 +185,28 @@ TEST(arguments_that_are_not_programs_are_never_judged)
         }
 }
 
+TEST(what_cannot_be_told_is_unknown)
+{
+        fresh();
+        put("arm64", "busybox-static", "/bin/sh");
+        put("amd64", "busybox-static", "/opt/app");
+        spec("{\"args\":[\"sh\",\"-c\",\"cd /opt && exec ./app\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/arm64"});
+        expect(VERDICT_ALLOW, RULE_COUNT,
+               WORDS("noted (rule unknown): what /bin/sh runs could not be told: sh -c: cd is a "
+                     "shell builtin"));
+        CHECK(strstr(record, "\"examined_stop\":\"sh -c: cd is a shell builtin") != NULL);
+        decide_scene(&(struct scene){.host = "linux/arm64", .policy = "{\"unknown\":\"refuse\"}"});
+        expect(VERDICT_REFUSE, RULE_UNKNOWN, WORDS("what /bin/sh runs could not be told"));
+        spec("{\"args\":[\"sh\",\"-c\",\"exec $APP\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/arm64", .policy = "{\"unknown\":\"refuse\"}"});
+        expect(VERDICT_REFUSE, RULE_UNKNOWN, WORDS("is expanded by the shell"));
+        /* a wrapper told to run nothing is not unknown */
+        spec("{\"args\":[\"sh\",\"-c\",\"exec\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/arm64", .policy = "{\"unknown\":\"refuse\"}"});
+        expect(VERDICT_ALLOW, RULE_COUNT, NULL);
+}
+
 TEST(missing_elf_interpreter)
 {
         fresh();
@@ -320,6 +342,7 @@ int main(void)
         RUN(tini_docker_init_gosu_su_exec);
         RUN(env_and_sh_c);
         RUN(arguments_that_are_not_programs_are_never_judged);
+        RUN(what_cannot_be_told_is_unknown);
         RUN(missing_elf_interpreter);
         RUN(foreign_elf_interpreter);
         RUN(windows_line_endings);

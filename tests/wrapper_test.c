@@ -144,10 +144,12 @@ TEST(env_grammar)
         step(W("env\0-S'my prog' x"), "my prog");
         step(W("env\0-S${APP}"), "");
         step(W("env\0-Sa\\_b"), "");
+        CHECK(st.unclear);
         step(W("env"), "");
         step(W("env\0A=1"), "");
         step(W("env\0-0\0app"), "");
         step(W("env\0--help\0app"), "");
+        CHECK(!st.unclear);
         step(W("env\0--version"), "");
         step(W("env\0-z\0app"), "");
         step(W("env\0-S"), "");
@@ -173,6 +175,7 @@ TEST(shell_c)
         step(W("sh\0-c\0# comment\nexec app"), "app");
         step(W("bash\0--norc\0-c\0app"), "app");
         step(W("sh\0-c\0exec \"$APP\""), "");
+        CHECK(st.unclear);
         step(W("sh\0-c\0$APP"), "");
         step(W("sh\0-c\0`which app`"), "");
         step(W("sh\0-c\0/opt/*/app"), "");
@@ -183,6 +186,7 @@ TEST(shell_c)
         step(W("sh\0-c\0>log app"), "");
         step(W("sh\0-c\0(app)"), "");
         step(W("sh\0-c\0exec"), "");
+        CHECK(!st.unclear);
         step(W("sh\0-c\0"), "");
         step(W("sh\0-c"), "");
         step(W("sh\0/app/script.sh"), ""); /* a script read, not a program executed */
@@ -200,6 +204,23 @@ TEST(busybox_applets)
         step(W("busybox\0/bin/sh\0-c\0app"), "app"); /* busybox takes the last component */
         step(W("busybox"), NULL);
         step(W("busybox\0busybox\0/bin/busybox\0env\0app"), "app");
+}
+
+TEST(more_words_than_kept)
+{
+        const char *argv[WRAPPER_ARGS_MAX + 8];
+        struct wrapper_argv in;
+        size_t n = 0;
+
+        argv[n++] = "tini";
+        while (n < WRAPPER_ARGS_MAX + 4)
+                argv[n++] = "-v";
+        argv[n++] = "/opt/app";
+        wrapper_argv_from(&in, argv, n);
+        CHECK(in.truncated);
+        wrapper_step(&in, &st);
+        CHECK(st.outcome == WRAPPER_STOP); /* the program is past what is kept */
+        CHECK(st.unclear);
 }
 
 TEST(not_wrappers)
@@ -265,6 +286,7 @@ int main(void)
         RUN(env_grammar);
         RUN(shell_c);
         RUN(busybox_applets);
+        RUN(more_words_than_kept);
         RUN(not_wrappers);
         RUN(shebang_lines);
         RUN(control_characters_shown_escaped);
