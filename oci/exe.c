@@ -193,6 +193,8 @@ static void check_elf_interpreter(const struct exe_query *q, struct exe_facts *o
                 return;
         }
         out->interp = EXE_INTERP_OK;
+        elf_interp_level(fd, &out->elf); /* the loader's own x86-64 level counts too */
+        out->platform = out->elf.platform;
 }
 
 static void identify_elf(const struct exe_query *q, int fd, off_t size, struct exe_facts *out)

@@ -14,9 +14,10 @@
 #include "rootfs.h"
 #include "spec.h"
 
-#define FACTS_ANNOTATION_OS      "org.opencontainers.image.os"
-#define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
-#define FACTS_ANNOTATION_VARIANT "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS         "org.opencontainers.image.os"
+#define FACTS_ANNOTATION_ARCH       "org.opencontainers.image.architecture"
+#define FACTS_ANNOTATION_VARIANT    "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS_VERSION "org.opencontainers.image.os.version"
 
 /* Programs looked through wrappers to after args[0]: tini -- gosu u env x */
 #define FACTS_BEHIND_MAX 4

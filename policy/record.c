@@ -105,7 +105,19 @@ static void host_object(struct gen *o, const struct host_facts *h)
         }
         open_map(o);
         platform_fields(o, &h->platform);
+        kv_nonempty(o, "os_version", h->platform.os_version);
         kv_nonempty(o, "machine", h->machine);
+        if (strcmp(h->platform.arch, "amd64") == 0)
+                kv(o, "level_source", h->level_source ? h->level_source : "not measured");
+        if (h->userland.arch[0]) {
+                key(o, "userland");
+                open_map(o);
+                platform_fields(o, &h->userland);
+                kv(o, "source", h->userland_source);
+                close_map(o);
+        } else if (h->userland_source[0]) {
+                kv(o, "userland_problem", h->userland_source);
+        }
         if (h->aarch32 != HOST_AARCH32_NOT_ARM64)
                 kv(o, "aarch32", host_aarch32_name(h->aarch32));
         if (h->simulated)
@@ -123,6 +135,7 @@ static void declared_object(struct gen *o, const struct bundle_facts *f)
         open_map(o);
         if (f->has_declared) {
                 platform_fields(o, &f->declared);
+                kv_nonempty(o, "os_version", f->declared.os_version);
                 kv(o, "source", f->declared_source);
         }
         kv_nonempty(o, "problem", f->declared_problem);
@@ -158,6 +171,8 @@ static void exe_fields(struct gen *o, const struct exe_facts *e, const struct sp
                 kv(o, "resolved", e->resolved);
         kv(o, "format", e->kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(e->kind));
         kv_nonempty(o, "how", format);
+        if (e->kind == EXE_ELF && e->elf.level_source)
+                kv(o, "level_source", e->elf.level_source);
         if (e->n_scripts > 0) {
                 key(o, "scripts");
                 check(o, yajl_gen_array_open(o->g));
@@ -173,7 +188,11 @@ static void exe_fields(struct gen *o, const struct exe_facts *e, const struct sp
                 key(o, "interpreter");
                 open_map(o);
                 kv(o, "path", e->interp_path);
+                if (e->kind == EXE_ELF)
+                        kv_bool(o, "found", e->interp_found);
                 kv(o, "state", interp_state_name(e->interp));
+                if (e->kind == EXE_ELF && e->elf.interp_x86_isa_needed)
+                        kv_int(o, "x86_isa_needed", e->elf.interp_x86_isa_needed);
                 if (e->interp_elf.platform.arch[0])
                         platform_fields(o, &e->interp_elf.platform);
                 if (interp_mount)
