@@ -2,10 +2,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "path.h"
 #include "str.h"
 
 static void declared_platform(struct bundle_facts *f)
@@ -42,34 +44,15 @@ void facts_declare(struct bundle_facts *f, const struct platform *p, const char 
         str_copy(f->declared_source, sizeof(f->declared_source), source);
 }
 
-/* True when path lies at or below dir, both absolute and lexically clean
- * enough for a component-wise prefix test. */
-static bool path_under(const char *path, const char *dir)
+/* The mount the executable came from, for the record: the view judged
+ * the file in it, from its source. */
+static void find_mount_over_exe(struct bundle_facts *f, const struct view *v)
 {
-        size_t n = strlen(dir);
-
-        while (n > 1 && dir[n - 1] == '/')
-                n--;
-        if (n == 1 && dir[0] == '/')
-                return true;
-        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
-/* runc mounts these over the rootfs before it executes anything: a file
- * found in the image below one of them is not the one that will run. */
-static void find_mount_over_exe(struct bundle_facts *f)
-{
-        const char *path = f->exe.resolved[0] ? f->exe.resolved : f->exe.file;
-
-        if (path[0] != '/')
+        if (f->exe.layer == 0 || f->exe.layer > v->n_layers)
                 return;
-        for (size_t i = f->spec.n_mounts; i-- > 0;) { /* the last mount wins */
-                const char *dest = f->spec.mounts[i].destination;
-                if (dest && dest[0] == '/' && strcmp(dest, "/") != 0 && path_under(path, dest)) {
-                        f->exe_mount = &f->spec.mounts[i];
-                        return;
-                }
-        }
+        size_t m = v->layers[f->exe.layer - 1].mount;
+        if (m < f->spec.n_mounts)
+                f->exe_mount = &f->spec.mounts[m];
 }
 
 /* A Windows path as a path in the rootfs: "C:\\app\\x.exe" -> "/app/x.exe".
@@ -130,10 +113,60 @@ static void look_at_windows_executable(struct bundle_facts *f, int root_fd,
         exe_identify(&q, &f->exe);
 }
 
+/* root.path as runc takes it: relative ones joined to the bundle with
+ * filepath.Join, which cleans them lexically ("lnk/../rootfs" is "rootfs",
+ * whatever lnk is); absolute ones mounted as written, which runc's
+ * validator accepts only when their cleaned form names the same
+ * symlink-free directory: here both must be the same directory. */
+static int open_root(struct bundle_facts *f, int bundle_fd)
+{
+        const char *root = f->spec.root_path;
+        char clean[PATH_MAX];
+        struct eg_error err;
+        cleanup_close int raw_fd = -1;
+        struct stat a, b;
+        int fd;
+
+        if (path_clean(root, clean, sizeof(clean), &err) < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path: %s", err.msg);
+                return -1;
+        }
+        if (root[0] != '/' && strncmp(clean, "..", 2) == 0 && (clean[2] == '/' || !clean[2])) {
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                         "root.path %.200s climbs out of the bundle: the directory runc takes "
+                         "depends on its $PWD",
+                         root);
+                return -1;
+        }
+        fd = openat(bundle_fd, clean, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
+                         strerror(errno));
+                return -1;
+        }
+        if (root[0] != '/')
+                return fd;
+        raw_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (raw_fd < 0 || fstat(raw_fd, &a) < 0 || fstat(fd, &b) < 0 || a.st_dev != b.st_dev ||
+            a.st_ino != b.st_ino) {
+                close(fd);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                         "root.path %.200s and its cleaned form %.200s are not the same "
+                         "directory",
+                         root, clean);
+                return -1;
+        }
+        return fd;
+}
+
 static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
 {
         const char *root = f->spec.root_path;
         cleanup_close int root_fd = -1;
+        struct view view;
+        struct eg_error err;
         struct exe_query q = {
                 .arg0 = f->spec.args.len ? f->spec.args.items[0] : NULL,
                 .path_env = spec_env(&f->spec, "PATH"),
@@ -143,22 +176,28 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
 
         f->exe_checked = true;
         if (root == NULL || root[0] == '\0') {
-                snprintf(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
                 return;
         }
-        root_fd = openat(bundle_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                snprintf(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
-                         strerror(errno));
+        root_fd = open_root(f, bundle_fd);
+        if (root_fd < 0)
                 return;
-        }
         if (f->spec.has_windows) {
                 look_at_windows_executable(f, root_fd, resolver);
                 return;
         }
+        if (view_build(&view, root_fd, bundle_fd, &f->spec, &err) < 0) {
+                view_free(&view);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the container's view: %s",
+                         err.msg);
+                return;
+        }
         q.root_fd = root_fd;
+        q.view = &view;
         exe_identify(&q, &f->exe);
-        find_mount_over_exe(f);
+        find_mount_over_exe(f, &view);
+        view_free(&view);
 }
 
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,

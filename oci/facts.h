@@ -13,6 +13,7 @@
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
+#include "view.h"
 
 #define FACTS_ANNOTATION_OS      "org.opencontainers.image.os"
 #define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
@@ -34,7 +35,7 @@ struct bundle_facts {
         char declared_problem[160]; /* an annotation that is not a platform name */
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
-        const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
+        const struct spec_mount *exe_mount; /* the spec mount the executable came from */
         struct exe_facts exe;               /* last: see facts_gather */
 };
 

@@ -60,6 +60,13 @@ struct spec_device {
         char *path, *type;
 };
 
+/* An array of whole numbers (process.user.additionalGids). */
+struct spec_ints {
+        bool present;
+        size_t len;
+        long long *items;
+};
+
 struct spec_annotation {
         char *key, *value;
 };
@@ -76,6 +83,11 @@ struct spec {
         char *cwd;
         bool has_capabilities;
         struct spec_strv caps[SPEC_CAP_SETS];
+        /* process.user: the credentials runc's init takes before it looks
+         * the program up (runc's finalizeNamespace, then exec.LookPath) */
+        bool has_user;
+        struct spec_int user_uid, user_gid;
+        struct spec_ints user_additional_gids;
 
         size_t n_annotations;
         struct spec_annotation *annotations;

@@ -30,6 +30,7 @@ enum node {
         NODE_DEVICE_RULE, /* an element of linux.resources.devices */
         NODE_DEVICE,      /* an element of linux.devices */
         NODE_STRINGS,
+        NODE_USER,
 };
 
 enum slot_kind {
@@ -43,6 +44,8 @@ enum slot_kind {
         SLOT_STRINGS_ITEM,
         SLOT_OBJECTS,          /* array of objects, or null */
         SLOT_ANNOTATION_VALUE, /* map[string]string value: string */
+        SLOT_INTS,             /* array of whole numbers, or null: a struct spec_ints */
+        SLOT_INTS_ITEM,
 };
 
 #define NO_FLAG ((size_t)-1)
@@ -77,6 +80,13 @@ static const struct field process_fields[] = {
         {"env", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(env)},
         {"cwd", SLOT_STRING, NODE_SKIP, SPEC_AT(cwd)},
         {"capabilities", SLOT_OBJECT, NODE_CAPS, SPEC_AT(has_capabilities)},
+        {"user", SLOT_OBJECT, NODE_USER, SPEC_AT(has_user)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field user_fields[] = {
+        {"uid", SLOT_INT, NODE_SKIP, SPEC_AT(user_uid)},
+        {"gid", SLOT_INT, NODE_SKIP, SPEC_AT(user_gid)},
+        {"additionalGids", SLOT_INTS, NODE_SKIP, SPEC_AT(user_additional_gids)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field caps_fields[] = {
@@ -143,6 +153,8 @@ static const struct field *node_fields(enum node n)
                 return process_fields;
         case NODE_CAPS:
                 return caps_fields;
+        case NODE_USER:
+                return user_fields;
         case NODE_ROOT:
                 return root_fields;
         case NODE_LINUX:
@@ -276,7 +288,10 @@ static const char *kind_expected(enum slot_kind k)
         case SLOT_BOOL:
                 return "true or false";
         case SLOT_INT:
+        case SLOT_INTS_ITEM:
                 return "a whole number";
+        case SLOT_INTS:
+                return "an array of whole numbers";
         case SLOT_STRINGS:
                 return "an array of strings";
         case SLOT_OBJECTS:
@@ -438,6 +453,7 @@ static int on_null(void *ctx)
         switch (s->kind) {
         case SLOT_OBJECT_ITEM:
         case SLOT_STRINGS_ITEM:
+        case SLOT_INTS_ITEM: /* Go would append a 0: gid 0 from a null */
         case SLOT_ANNOTATION_VALUE:
                 return wrong_type(p, s, "null");
         default:
@@ -479,10 +495,17 @@ static int on_number(void *ctx, const char *text, size_t len)
         const struct slot *s = current_slot(p);
         long long n;
 
-        if (s->kind == SLOT_INT) {
+        if (s->kind == SLOT_INT || s->kind == SLOT_INTS_ITEM) {
                 if (!whole_number(text, len, &n))
                         return fail(p, "%.*s where a whole number is expected",
                                     (int)(len < 32 ? len : 32), text);
+                if (s->kind == SLOT_INTS_ITEM) {
+                        struct spec_ints *v = slot_target(p, s);
+                        if (!grow(p, (void **)&v->items, v->len, sizeof(*v->items), 1))
+                                return 0;
+                        v->items[v->len++] = n;
+                        return value_done(p);
+                }
                 struct spec_int *target = slot_target(p, s);
                 target->present = true;
                 target->value = n;
@@ -573,6 +596,10 @@ static int on_start_array(void *ctx)
                 return push(p, NODE_STRINGS, true, item);
         case SLOT_OBJECTS:
                 item.kind = SLOT_OBJECT_ITEM;
+                return push(p, NODE_SKIP, true, item);
+        case SLOT_INTS:
+                ((struct spec_ints *)slot_target(p, s))->present = true;
+                item.kind = SLOT_INTS_ITEM;
                 return push(p, NODE_SKIP, true, item);
         default:
                 return wrong_type(p, s, "an array");

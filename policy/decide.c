@@ -41,8 +41,7 @@ static void exe_label(const struct exe_facts *exe, char *out, size_t size)
 
 static bool exe_identified(const struct bundle_facts *f)
 {
-        return f->exe_checked && f->exe.kind != EXE_UNIDENTIFIED && f->exe.platform.arch[0] &&
-               f->exe_mount == NULL;
+        return f->exe_checked && f->exe.kind != EXE_UNIDENTIFIED && f->exe.platform.arch[0];
 }
 
 /* ---- the rules ---- */
@@ -214,16 +213,6 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f,
 
 static void rule_unknown(struct decision *d, const struct bundle_facts *f)
 {
-        const struct spec_mount *m = f->exe_mount;
-
-        if (m != NULL) {
-                fail(d, RULE_UNKNOWN,
-                     "%.300s lies under the mount at %.300s (%s from %.300s): what runs comes "
-                     "from there, not from the image",
-                     f->exe.resolved[0] ? f->exe.resolved : f->exe.file, m->destination,
-                     m->type ? m->type : "bind", m->source ? m->source : "?");
-                return;
-        }
         if (f->exe.kind == EXE_UNIDENTIFIED || !f->exe.platform.arch[0]) {
                 fail(d, RULE_UNKNOWN, "the executable could not be identified: %s",
                      f->exe.reason[0] ? f->exe.reason : "no reason recorded");

@@ -162,7 +162,7 @@ static void put_image(const char *rel, const struct image *im)
 static void identify(const char *arg0, const char *path_env, const char *cwd, struct exe_facts *out)
 {
         cleanup_close int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver, false};
+        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver, false, NULL};
 
         exe_identify(&q, out);
 }
@@ -394,12 +394,12 @@ TEST(scripts)
         put_link("/app/bin/rel-tool", "/bin/s390x-static");
         identify("/app/rel.sh", NULL, "/app", f);
         CHECK_STR(f->file, "bin/rel-tool");
-        expect_reason("/app/rel.sh", NULL, "/", "interpreter bin/rel-tool is not in the image");
+        expect_reason("/app/rel.sh", NULL, "/", "interpreter bin/rel-tool is not in the container");
 
         put_text("/app/py.sh", "#!/usr/bin/python3\nprint(1)\n", 0755);
         expect_reason("/app/py.sh", NULL, "/",
                       "/app/py.sh is a #! script whose interpreter /usr/bin/python3 is not in the "
-                      "image");
+                      "container");
         put_text("/app/empty-shebang", "#!   \n", 0755);
         expect_reason("/app/empty-shebang", NULL, "/", "a #! line without an interpreter");
         char longline[400] = "#!/";
@@ -429,7 +429,7 @@ TEST(path_lookup_like_go)
         CHECK_STR(f->file, "/bin/tool");
         CHECK_STR(f->resolved, "/bin/i386-static");
         expect_reason("tool", NULL, "/", "\"tool\" is not a path and process.env sets no PATH");
-        expect_reason("nope", "/usr/bin:/bin", "/", "\"nope\" is not in the image's $PATH");
+        expect_reason("nope", "/usr/bin:/bin", "/", "\"nope\" is not in the container's $PATH");
         expect_reason("/usr/bin/tool", NULL, "/", "\"/usr/bin/tool\": not executable");
         expect_reason("", NULL, "/", "process.args is empty");
 
@@ -439,7 +439,7 @@ TEST(path_lookup_like_go)
         CHECK_STR(f->file, "./local");
         CHECK_STR(f->resolved, "/bin/mips64el-static");
         identify("local", "/usr/bin:.", "/app", f);
-        CHECK_STR(f->file, "./local");
+        CHECK_STR(f->file, "local"); /* filepath.Join(".", "local") */
         CHECK(f->relative_path_hit);
         free(f);
 }
