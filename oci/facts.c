@@ -133,16 +133,17 @@ static int open_root(struct bundle_facts *f, int bundle_fd)
         }
         if (root[0] != '/' && strncmp(clean, "..", 2) == 0 && (clean[2] == '/' || !clean[2])) {
                 f->exe.view_unknown = true;
-                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
-                         "root.path %.200s climbs out of the bundle: the directory runc takes "
-                         "depends on its $PWD",
-                         root);
+                str_printf_first(
+                        f->exe.reason, sizeof(f->exe.reason),
+                        "root.path %.200s climbs out of the bundle: the directory runc takes "
+                        "depends on its $PWD",
+                        root);
                 return -1;
         }
         fd = openat(bundle_fd, clean, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0) {
                 str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
-                         strerror(errno));
+                                 strerror(errno));
                 return -1;
         }
         if (root[0] != '/')
@@ -153,9 +154,9 @@ static int open_root(struct bundle_facts *f, int bundle_fd)
                 close(fd);
                 f->exe.view_unknown = true;
                 str_printf_first(f->exe.reason, sizeof(f->exe.reason),
-                         "root.path %.200s and its cleaned form %.200s are not the same "
-                         "directory",
-                         root, clean);
+                                 "root.path %.200s and its cleaned form %.200s are not the same "
+                                 "directory",
+                                 root, clean);
                 return -1;
         }
         return fd;
@@ -176,7 +177,8 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
 
         f->exe_checked = true;
         if (root == NULL || root[0] == '\0') {
-                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                                 "the spec names no root.path");
                 return;
         }
         root_fd = open_root(f, bundle_fd);
@@ -190,7 +192,7 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
                 view_free(&view);
                 f->exe.view_unknown = true;
                 str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the container's view: %s",
-                         err.msg);
+                                 err.msg);
                 return;
         }
         q.root_fd = root_fd;

@@ -93,8 +93,7 @@ int path_clean(const char *in, char *out, size_t size, struct eg_error *err)
                         }
                 } else {
                         if (len + 1 + n + 1 > size)
-                                return eg_error_set(err, ENAMETOOLONG, "path too long: %.200s",
-                                                    in);
+                                return eg_error_set(err, ENAMETOOLONG, "path too long: %.200s", in);
                         if (len > 0 && !(rooted && len == 1))
                                 out[len++] = '/';
                         memcpy(out + len, p, n);

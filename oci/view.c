@@ -121,8 +121,7 @@ static int add_layer(struct view *v, const struct view_layer *l, const char *des
         struct view_layer *n;
 
         if (v->n_layers == VIEW_LAYERS_MAX)
-                return eg_error_set(err, E2BIG, "more than %d mounts and masks",
-                                    VIEW_LAYERS_MAX);
+                return eg_error_set(err, E2BIG, "more than %d mounts and masks", VIEW_LAYERS_MAX);
         n = realloc(v->layers, (v->n_layers + 1) * sizeof(*n));
         if (n == NULL)
                 return eg_error_set(err, ENOMEM, "out of memory");
@@ -154,7 +153,9 @@ static void classify_bind(struct view_layer *l, int fd)
  * the mounts before it (runc's mountToRootfs, one by one). */
 static int add_mount(struct view *v, const struct spec_mount *m, size_t i, struct eg_error *err)
 {
-        struct view_layer l = {.fd = -1, .mount = i, .source = m->source ? m->source : "",
+        struct view_layer l = {.fd = -1,
+                               .mount = i,
+                               .source = m->source ? m->source : "",
                                .type = m->type ? m->type : ""};
         cleanup_walk struct view_walk *w = NULL;
         cleanup_close int fd = -1;
@@ -203,8 +204,11 @@ static int add_mount(struct view *v, const struct spec_mount *m, size_t i, struc
  * empty tmpfs over a directory, nothing where the path is missing. */
 static int add_mask(struct view *v, const char *path, struct eg_error *err)
 {
-        struct view_layer l = {.fd = -1, .mount = SIZE_MAX, .source = "maskedPaths",
-                               .type = "mask", .mode = 01777};
+        struct view_layer l = {.fd = -1,
+                               .mount = SIZE_MAX,
+                               .source = "maskedPaths",
+                               .type = "mask",
+                               .mode = 01777};
         cleanup_walk struct view_walk *w = walk_new(v, VIEW_WALK_MASK, err);
 
         if (w == NULL)
@@ -289,8 +293,7 @@ int view_lookup(const struct view *v, const char *cwd, const char *path, struct 
         if (path[0] != '/') {
                 /* runc's MkdirAll(cwd) and chdir, as root, before setupUser */
                 w = walk_new(v, VIEW_WALK_CREATE, err);
-                if (w == NULL ||
-                    view_walk_path(w, cwd && cwd[0] ? cwd : "/", err) < 0)
+                if (w == NULL || view_walk_path(w, cwd && cwd[0] ? cwd : "/", err) < 0)
                         return eg_error_prefix(err, "process.cwd");
                 w->mode = VIEW_WALK_LOOKUP;
         } else {

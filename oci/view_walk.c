@@ -152,8 +152,8 @@ static int may_search(struct view_walk *w, struct eg_error *err)
 /* A missing name: a directory runc makes, or ENOENT. */
 static int missing(struct view_walk *w, const char *name, struct eg_error *err)
 {
-        struct view_step s = {.fd = -1, .kind = VIEW_EMPTY, .layer = top(w)->layer,
-                              .created = true};
+        struct view_step s = {
+                .fd = -1, .kind = VIEW_EMPTY, .layer = top(w)->layer, .created = true};
 
         if (w->mode != VIEW_WALK_CREATE && !layer_under(w, top(w)->layer))
                 return eg_error_set(err, ENOENT, "%s: no %s there", w->path, name);
@@ -163,7 +163,7 @@ static int missing(struct view_walk *w, const char *name, struct eg_error *err)
 
 /* Splices a symlink's target in front of the rest of the path. */
 static int splice_link(struct view_walk *w, const char *target, size_t n, char **rest,
-                  struct eg_error *err)
+                       struct eg_error *err)
 {
         size_t rest_len = strlen(*rest);
 
@@ -243,8 +243,8 @@ static int step_proc(struct view_walk *w, const char *name, char **rest, struct 
         struct view_step *cur = top(w);
 
         if (!cur->proc_self && (strcmp(name, "self") == 0 || strcmp(name, "thread-self") == 0)) {
-                struct view_step s = {.fd = -1, .kind = VIEW_PROC, .layer = cur->layer,
-                                      .proc_self = true};
+                struct view_step s = {
+                        .fd = -1, .kind = VIEW_PROC, .layer = cur->layer, .proc_self = true};
                 pseudo_dir(&s.st, 0555, w->cred ? w->cred->uid : 0, w->cred ? w->cred->gid : 0);
                 return push(w, &s, err);
         }
