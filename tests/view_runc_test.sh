@@ -82,6 +82,13 @@ for dest in bin //bin /./bin /tmp/../bin; do
         foreign "$T/$id-vol/true"
         spec "$id" ".mounts += [{destination: \"$dest\", type: \"bind\", source: \"$T/$id-vol\", options: [\"rbind\"]}]"
         refused "$id" "a volume at destination \"$dest\" is /bin"
+        if [[ $dest != /* ]]; then
+                # runc 1.1's validator refuses it too: edgeguard's reading is moot
+                check_contains "runc itself refuses destination \"$dest\"" \
+                        "$(runc "${G[@]}" run --bundle "$T/$id" "$id" 2>&1 </dev/null)" \
+                        "mount destination not absolute"
+                runc "${G[@]}" delete --force "$id" >/dev/null 2>&1
+        fi
 done
 base dest-run true
 marker "$T/dest-run-vol/true" from-volume
@@ -97,7 +104,20 @@ for dest in / "" .; do
         base "$id" true
         spec "$id" ".mounts = [{destination: \"$dest\", type: \"bind\", source: \"$T/foreignroot\", options: [\"rbind\"]}] + .mounts"
         refused "$id" "a bind mount at \"$dest\" replaces the image"
+        if [[ $dest != /* ]]; then
+                check_contains "runc itself refuses destination \"$dest\"" \
+                        "$(runc "${G[@]}" run --bundle "$T/$id" "$id" 2>&1 </dev/null)" \
+                        "mount destination not absolute"
+                runc "${G[@]}" delete --force "$id" >/dev/null 2>&1
+        fi
 done
+base root-run true
+mkdir -p "$T/nativeroot/bin"
+marker "$T/nativeroot/bin/true" from-root-volume
+cp "$T/root-run/rootfs/m/busybox" "$T/nativeroot/m-busybox"
+mkdir -p "$T/nativeroot/m" && mv "$T/nativeroot/m-busybox" "$T/nativeroot/m/busybox"
+spec root-run ".mounts = [{destination: \"/\", type: \"bind\", source: \"$T/nativeroot\", options: [\"rbind\"]}] + .mounts"
+runs root-run "a bind mount at / replaces the image" from-root-volume /bin/true
 
 base applink /app/sh -c true
 mkdir -p "$T/applink/rootfs/app"
