@@ -161,6 +161,7 @@ static int add_mount(struct view *v, const struct spec_mount *m, size_t i, struc
         cleanup_close int fd = -1;
         char lexical[PATH_MAX];
         const struct view_step *at;
+        struct eg_error why;
 
         if (path_join_clean("/", m->destination ? m->destination : "", lexical, sizeof(lexical),
                             err) < 0)
@@ -170,13 +171,19 @@ static int add_mount(struct view *v, const struct spec_mount *m, size_t i, struc
                 return eg_error_prefix(err, "destination");
         at = &w->steps[w->depth];
         if (has_option(m, "bind") || has_option(m, "rbind")) {
-                fd = open_source(v, m->source, err);
-                if (fd < 0)
-                        return -1;
                 l.recursive = has_option(m, "rbind");
                 l.type = "bind";
-                classify_bind(&l, fd);
-                l.fd = steal_fd(&fd);
+                fd = open_source(v, m->source, &why);
+                if (fd < 0) {
+                        /* runc would fail to mount it; matters only to a
+                         * lookup that goes there (a spec checked away from
+                         * its host names sources that are not here) */
+                        l.kind = VIEW_OPAQUE;
+                        l.type = "bind (its source cannot be opened)";
+                } else {
+                        classify_bind(&l, fd);
+                        l.fd = steal_fd(&fd);
+                }
         } else if (m->type && strcmp(m->type, "tmpfs") == 0 && strcmp(lexical, "/dev") != 0 &&
                    strcmp(w->path, "/dev") != 0 && !has_option(m, "tmpcopyup")) {
                 l.kind = VIEW_EMPTY;

@@ -5,8 +5,9 @@
 
 #include "view.h"
 
-/* Directories held at once: a bound on a hostile path (PATH_MAX / 2). */
-#define VIEW_WALK_DEPTH_MAX 2048
+/* Directories held at once: a bound on a hostile path ("a/a/a/..."), as
+ * the rootfs fallback walk has; deeper is ENAMETOOLONG. */
+#define VIEW_WALK_DEPTH_MAX 256
 
 enum view_walk_mode {
         /* the process looks a path up: missing is ENOENT, unknown places

@@ -316,18 +316,16 @@ TEST(specs_runc_would_not_run)
         CHECK(build(&v, &s, "{\"process\":{\"user\":{\"additionalGids\":[null]}}}", &err) == -1);
         view_free(&v);
         spec_free(&s);
+        /* a source that cannot be opened (runc fails to mount it) or that
+         * depends on runc's $PWD: unknown to a lookup that goes there */
         CHECK(build(&v, &s,
                     "{\"mounts\":[{\"destination\":\"/x\",\"source\":\"nope\",\"options\":"
-                    "[\"bind\"]}]}",
-                    &err) == -1);
-        CHECK(strstr(err.msg, "mounts[0]: bind source nope") != NULL);
-        view_free(&v);
-        spec_free(&s);
-        CHECK(build(&v, &s,
-                    "{\"mounts\":[{\"destination\":\"/x\",\"source\":\"../../etc\",\"options\":"
-                    "[\"bind\"]}]}",
-                    &err) == -1);
-        CHECK(err.errnum == VIEW_UNKNOWN);
+                    "[\"bind\"]},{\"destination\":\"/y\",\"source\":\"../../etc\","
+                    "\"options\":[\"bind\"]}]}",
+                    &err) == 0);
+        CHECK_STR(content(&v, "/", "/x/sh"), E(VIEW_UNKNOWN));
+        CHECK_STR(content(&v, "/", "/y/sh"), E(VIEW_UNKNOWN));
+        CHECK_STR(content(&v, "/", "/bin/sh"), "image-sh");
         view_free(&v);
         spec_free(&s);
         CHECK(build(&v, &s, "{\"mounts\":[{\"destination\":\"/loop/x\",\"type\":\"tmpfs\"}]}",
