@@ -36,7 +36,7 @@ struct exe_query {
         /* The container's view (mounts, masks, user) every path is looked
          * up in; NULL: the image at root_fd alone, as root.  resolver is
          * then unused: the view walks component by component on any kernel. */
-        const struct view *view;
+        struct view *view;
 };
 
 struct exe_facts {

@@ -44,11 +44,22 @@ static struct view_walk *walk_new(const struct view *v, enum view_walk_mode mode
         return w;
 }
 
+/* Takes w's symlinks from the view's budget; -1 once it is spent. */
+static int spend_links(struct view *v, const struct view_walk *w, struct eg_error *err)
+{
+        v->links_left -= (size_t)w->links < v->links_left ? (size_t)w->links : v->links_left;
+        if (v->links_left > 0)
+                return 0;
+        return eg_error_set(err, VIEW_UNKNOWN, "more than %d symlinks followed in the spec's paths",
+                            VIEW_LINKS_BUDGET);
+}
+
 void view_init_image(struct view *v, int root_fd)
 {
         memset(v, 0, sizeof(*v));
         v->root_fd = root_fd;
         v->bundle_fd = -1;
+        v->links_left = VIEW_LINKS_BUDGET;
         v->cred.dac_override = v->cred.dac_read_search = true;
 }
 
@@ -167,7 +178,7 @@ static int add_mount(struct view *v, const struct spec_mount *m, size_t i, struc
                             err) < 0)
                 return -1;
         w = walk_new(v, VIEW_WALK_CREATE, err);
-        if (w == NULL || view_walk_path(w, lexical, err) < 0)
+        if (w == NULL || view_walk_path(w, lexical, err) < 0 || spend_links(v, w, err) < 0)
                 return eg_error_prefix(err, "destination");
         at = &w->steps[w->depth];
         if (has_option(m, "bind") || has_option(m, "rbind")) {
@@ -220,8 +231,13 @@ static int add_mask(struct view *v, const char *path, struct eg_error *err)
 
         if (w == NULL)
                 return -1;
-        if (view_walk_path(w, path, err) < 0)
+        if (view_walk_path(w, path, err) < 0) {
+                if (spend_links(v, w, err) < 0)
+                        return -1;
                 return err->errnum == ENOENT ? 0 : -1;
+        }
+        if (spend_links(v, w, err) < 0)
+                return -1;
         l.kind = S_ISDIR(w->steps[w->depth].st.st_mode) ? VIEW_EMPTY : VIEW_NULL;
         return add_layer(v, &l, w->path, err);
 }
@@ -279,8 +295,10 @@ int view_build(struct view *v, int root_fd, int bundle_fd, const struct spec *s,
         v->bundle_fd = bundle_fd;
         if (set_cred(v, s, err) < 0)
                 return -1;
-        if (s->n_mounts > VIEW_LAYERS_MAX)
-                return eg_error_set(err, E2BIG, "more than %d mounts", VIEW_LAYERS_MAX);
+        /* each is a walk: bounded so that a hostile spec stays cheap */
+        if (s->n_mounts + s->masked_paths.len > VIEW_LAYERS_MAX)
+                return eg_error_set(err, E2BIG, "more than %d mounts and masked paths",
+                                    VIEW_LAYERS_MAX);
         for (size_t i = 0; i < s->n_mounts; i++)
                 if (add_mount(v, &s->mounts[i], i, err) < 0)
                         return eg_error_prefix(err, "mounts[%zu]", i);
@@ -290,13 +308,17 @@ int view_build(struct view *v, int root_fd, int bundle_fd, const struct spec *s,
         return 0;
 }
 
-int view_lookup(const struct view *v, const char *cwd, const char *path, struct view_node *out,
+int view_lookup(struct view *v, const char *cwd, const char *path, struct view_node *out,
                 struct eg_error *err)
 {
         cleanup_walk struct view_walk *w = NULL;
         struct view_step *t;
+        int ret;
 
         out->fd = -1;
+        if (v->links_left == 0)
+                return eg_error_set(err, VIEW_UNKNOWN, "more than %d symlinks followed",
+                                    VIEW_LINKS_BUDGET);
         if (path[0] != '/') {
                 /* runc's MkdirAll(cwd) and chdir, as root, before setupUser */
                 w = walk_new(v, VIEW_WALK_CREATE, err);
@@ -309,7 +331,10 @@ int view_lookup(const struct view *v, const char *cwd, const char *path, struct 
                         return -1;
         }
         w->cred = &v->cred;
-        if (view_walk_path(w, path, err) < 0)
+        w->links = 0;
+        ret = view_walk_path(w, path, err);
+        /* failed lookups spend it too: they are the costly ones */
+        if (spend_links(v, w, err) < 0 || ret < 0)
                 return -1;
         t = &w->steps[w->depth];
         out->fd = steal_fd(&t->fd);
@@ -320,7 +345,7 @@ int view_lookup(const struct view *v, const char *cwd, const char *path, struct 
         return 0;
 }
 
-int view_open(const struct view *v, const char *path, struct eg_error *err)
+int view_open(struct view *v, const char *path, struct eg_error *err)
 {
         struct view_node *n = malloc(sizeof(*n));
         int fd;

@@ -39,6 +39,11 @@
 
 /* The kernel's symlink limit (MAXSYMLINKS): a path needing more is ELOOP. */
 #define VIEW_SYMLINKS_MAX 40
+/* Symlinks followed by all the lookups of one view together (the kernel
+ * allows 40 per lookup, and a $PATH of 256 link chains is 10496 of them,
+ * each a system call here): past this the answer is VIEW_UNKNOWN, which
+ * no image needs. */
+#define VIEW_LINKS_BUDGET 1024
 /* Mounts plus masks: a bound on a hostile spec. */
 #define VIEW_LAYERS_MAX 1024
 /* setgroups(2) takes at most NGROUPS_MAX (65536); a spec asking more fails. */
@@ -84,6 +89,7 @@ struct view {
         struct view_cred cred;
         /* How the bundle is named for relative bind sources; borrowed. */
         int bundle_fd;
+        size_t links_left; /* of VIEW_LINKS_BUDGET */
 };
 
 /* What a path resolved to.  fd is an O_PATH | O_CLOEXEC fd the caller
@@ -114,16 +120,17 @@ void view_free(struct view *v);
 /* Resolves `path` as the container's process would: absolute, or relative
  * to `cwd` (which runc creates when missing, as root); symlinks followed,
  * the final one too; search permission checked on every directory as
- * v->cred (cwd itself is reached as root, as runc's chdir is).  On failure
+ * v->cred (cwd itself is reached as root, as runc's chdir is); counts its
+ * symlinks against v->links_left.  On failure
  * err->errnum is ENOENT, ENOTDIR, EACCES, ELOOP, ENAMETOOLONG or
  * VIEW_UNKNOWN. */
-int view_lookup(const struct view *v, const char *cwd, const char *path, struct view_node *out,
+int view_lookup(struct view *v, const char *cwd, const char *path, struct view_node *out,
                 struct eg_error *err);
 
 /* view_lookup's fd, or -1 with err: the role rootfs_open has for an image
  * (an O_PATH fd to fstat, then rootfs_reopen_regular).  A directory without
  * an fd is answered with EISDIR. */
-int view_open(const struct view *v, const char *path, struct eg_error *err);
+int view_open(struct view *v, const char *path, struct eg_error *err);
 
 const char *view_kind_name(enum view_kind kind);
 

@@ -72,7 +72,7 @@ TEST(build_tree)
 
 /* The first bytes of what path resolves to, "" for a directory without an
  * fd, "E<errno>" on failure. */
-static const char *content(const struct view *v, const char *cwd, const char *path)
+static const char *content(struct view *v, const char *cwd, const char *path)
 {
         static char out[64];
         struct view_node *n = malloc(sizeof(*n));
@@ -335,6 +335,20 @@ TEST(specs_runc_would_not_run)
         spec_free(&s);
 }
 
+TEST(a_budget_of_symlinks)
+{
+        struct view v;
+        int unknown_at = -1;
+
+        view_init_image(&v, root_fd);
+        for (int i = 0; i < 40 && unknown_at < 0; i++)
+                if (strcmp(content(&v, "/", "/loop"), E(VIEW_UNKNOWN)) == 0)
+                        unknown_at = i;
+        /* 41 links a lookup: the 25th goes over 1024 */
+        CHECK(unknown_at == VIEW_LINKS_BUDGET / (VIEW_SYMLINKS_MAX + 1));
+        view_free(&v);
+}
+
 TEST(cleanup)
 {
         char cmd[256];
@@ -348,4 +362,5 @@ TEST(cleanup)
 HARNESS_MAIN(RUN(build_tree); RUN(go_clean); RUN(image_alone);
              RUN(destinations_are_cleaned_and_resolved); RUN(bind_at_the_root_and_shadowing);
              RUN(masks_proc_and_unknown_places); RUN(cwd_is_made_when_missing);
-             RUN(search_as_the_containers_user); RUN(specs_runc_would_not_run); RUN(cleanup))
+             RUN(search_as_the_containers_user); RUN(specs_runc_would_not_run);
+             RUN(a_budget_of_symlinks); RUN(cleanup))
