@@ -26,6 +26,7 @@ void spec_free(struct spec *s)
         free(s->readonly_paths.items);
         free(s->device_rules);
         free(s->devices);
+        free(s->namespaces);
         free(s->strings);
         memset(s, 0, sizeof(*s));
 }

@@ -67,6 +67,11 @@ struct spec_ints {
         long long *items;
 };
 
+/* One linux.namespaces entry. */
+struct spec_namespace {
+        char *type, *path;
+};
+
 struct spec_annotation {
         char *key, *value;
 };
@@ -104,6 +109,8 @@ struct spec {
         struct spec_device_rule *device_rules;
         size_t n_devices;
         struct spec_device *devices;
+        size_t n_namespaces;
+        struct spec_namespace *namespaces;
 
         bool has_windows;
         bool has_hyperv; /* windows.hyperv present: Hyper-V isolation */

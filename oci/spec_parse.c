@@ -31,6 +31,7 @@ enum node {
         NODE_DEVICE,      /* an element of linux.devices */
         NODE_STRINGS,
         NODE_USER,
+        NODE_NAMESPACE, /* an element of linux.namespaces */
 };
 
 enum slot_kind {
@@ -65,6 +66,7 @@ struct field {
 #define MOUNT_AT(member) offsetof(struct spec_mount, member)
 #define RULE_AT(member)  offsetof(struct spec_device_rule, member)
 #define DEV_AT(member)   offsetof(struct spec_device, member)
+#define NS_AT(member)    offsetof(struct spec_namespace, member)
 
 static const struct field top_fields[] = {
         {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
@@ -108,6 +110,7 @@ static const struct field linux_fields[] = {
         {"readonlyPaths", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(readonly_paths)},
         {"resources", SLOT_OBJECT, NODE_RESOURCES, NO_FLAG},
         {"devices", SLOT_OBJECTS, NODE_DEVICE, NO_FLAG},
+        {"namespaces", SLOT_OBJECTS, NODE_NAMESPACE, NO_FLAG},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field resources_fields[] = {
@@ -125,6 +128,11 @@ static const struct field device_rule_fields[] = {
 static const struct field device_fields[] = {
         {"path", SLOT_STRING, NODE_SKIP, DEV_AT(path)},
         {"type", SLOT_STRING, NODE_SKIP, DEV_AT(type)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field namespace_fields[] = {
+        {"type", SLOT_STRING, NODE_SKIP, NS_AT(type)},
+        {"path", SLOT_STRING, NODE_SKIP, NS_AT(path)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field seccomp_fields[] = {
@@ -155,6 +163,8 @@ static const struct field *node_fields(enum node n)
                 return caps_fields;
         case NODE_USER:
                 return user_fields;
+        case NODE_NAMESPACE:
+                return namespace_fields;
         case NODE_ROOT:
                 return root_fields;
         case NODE_LINUX:
@@ -331,6 +341,10 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
         case NODE_DEVICE:
                 *items = (void **)&spec->devices, *len = &spec->n_devices;
                 *size = sizeof(*spec->devices);
+                return true;
+        case NODE_NAMESPACE:
+                *items = (void **)&spec->namespaces, *len = &spec->n_namespaces;
+                *size = sizeof(*spec->namespaces);
                 return true;
         default:
                 return false;

@@ -272,6 +272,9 @@ static int set_cred(struct view *v, const struct spec *s, struct eg_error *err)
         v->cred.gid = (gid_t)gid;
         v->cred.dac_override = has_cap(s, "CAP_DAC_OVERRIDE");
         v->cred.dac_read_search = has_cap(s, "CAP_DAC_READ_SEARCH");
+        for (size_t i = 0; i < s->n_namespaces; i++)
+                if (s->namespaces[i].type && strcmp(s->namespaces[i].type, "user") == 0)
+                        v->cred.userns = true;
         if (g->len == 0)
                 return 0;
         v->cred.groups = calloc(g->len, sizeof(gid_t));

@@ -80,6 +80,10 @@ struct view_cred {
         size_t n_groups;
         gid_t *groups;
         bool dac_override, dac_read_search; /* in the effective set */
+        /* In a user namespace the image's owners are host ids and the
+         * capabilities hold only over mapped ones: not modelled, so only a
+         * directory every class may search is searched for sure. */
+        bool userns;
 };
 
 struct view {

@@ -134,6 +134,11 @@ static int may_search(struct view_walk *w, struct eg_error *err)
 
         if (!S_ISDIR(s->st.st_mode))
                 return eg_error_set(err, ENOTDIR, "%s: not a directory", w->path);
+        if (c != NULL && c->userns && (s->st.st_mode & 0111) != 0111)
+                return eg_error_set(err, VIEW_UNKNOWN,
+                                    "%s: whether a user namespace's uid %u may search it is not "
+                                    "modelled",
+                                    w->path, (unsigned)c->uid);
         if (c == NULL || c->dac_override || c->dac_read_search)
                 return 0;
         if (c->uid == s->st.st_uid) /* ACL_USER_OBJ is the owner bits, ACL or not */

@@ -294,6 +294,15 @@ TEST(search_as_the_containers_user)
         CHECK_STR(content(&v, "/", "/secret/sh"), "secret-sh");
         view_free(&v);
         spec_free(&s);
+        /* a user namespace: only a directory every class may search */
+        CHECK(build(&v, &s,
+                    "{\"process\":{\"capabilities\":{\"effective\":[\"CAP_DAC_OVERRIDE\"]}},"
+                    "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"user\"}]}}",
+                    &err) == 0);
+        CHECK_STR(content(&v, "/", "/secret/sh"), E(VIEW_UNKNOWN));
+        CHECK_STR(content(&v, "/", "/bin/sh"), "image-sh");
+        view_free(&v);
+        spec_free(&s);
         /* root without CAP_DAC_*: the owner bits, which are root's */
         CHECK(chmod(p, 0070) == 0);
         CHECK(build(&v, &s, "{\"process\":{\"user\":{\"uid\":0,\"gid\":5}}}", &err) == 0);
