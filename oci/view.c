@@ -133,10 +133,13 @@ static int add_layer(struct view *v, const struct view_layer *l, const char *des
 
         if (v->n_layers == VIEW_LAYERS_MAX)
                 return eg_error_set(err, E2BIG, "more than %d mounts and masks", VIEW_LAYERS_MAX);
-        n = realloc(v->layers, (v->n_layers + 1) * sizeof(*n));
-        if (n == NULL)
-                return eg_error_set(err, ENOMEM, "out of memory");
-        v->layers = n;
+        if ((v->n_layers & (v->n_layers - 1)) == 0) { /* 0, 1, 2, 4, ...: grown by doubling */
+                n = realloc(v->layers, (v->n_layers ? 2 * v->n_layers : 1) * sizeof(*n));
+                if (n == NULL)
+                        return eg_error_set(err, ENOMEM, "out of memory");
+                v->layers = n;
+        }
+        n = v->layers;
         n[v->n_layers] = *l;
         n[v->n_layers].dest = strdup(dest);
         if (n[v->n_layers].dest == NULL)

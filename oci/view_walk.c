@@ -200,9 +200,13 @@ static int unknown_place(struct view_walk *w, const char *name, struct eg_error 
 
         if (w->mode == VIEW_WALK_CREATE && !s->proc_self)
                 return missing(w, name, err);
-        if (w->mode == VIEW_WALK_MASK && !s->proc_self)
-                return eg_error_set(err, ENOENT, "%s: inside %s", w->path,
-                                    l ? l->type : "a special file system");
+        if (w->mode == VIEW_WALK_MASK && !s->proc_self) {
+                /* no message: a mask ignored as runc ignores ENOENT, every
+                 * create for docker's /proc and /sys masks */
+                err->errnum = ENOENT;
+                err->msg[0] = '\0';
+                return -1;
+        }
         return eg_error_set(err, VIEW_UNKNOWN,
                             "%s lies inside the %s mount at %s, whose contents edgeguard does "
                             "not model",
