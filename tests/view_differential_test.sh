@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Differential: generated layouts (PATH spellings, symlinked and missing
 # directories, links through /proc/self/root, volumes at unclean
-# destinations, tmpfs, masks, directory modes, users and groups) run under
+# destinations, tmpfs, masks, directory modes, users and groups, a cwd
+# that is a link or missing with a relative args[0]) run under
 # the real runc WITHOUT edgeguard to learn which file its init really
 # executes, held against the file `edgeguard check --json` chose.  Every
 # candidate is a script "#!/m/LABEL/sh" that prints LABEL, so the kernel's
@@ -111,17 +112,23 @@ for ((k = 0; k < TRIALS; k++)); do
         1) user='{"uid": 1000, "gid": 1000}' ;;
         2) user='{"uid": 1000, "gid": 1000, "additionalGids": [4242]}' ;;
         esac
-        arg0="sh"
+        arg0="sh" cwd=/
         ((RANDOM % 5)) || arg0="$(pick "${POOL[@]}")/sh"
-        desc="PATH=$path args[0]=$arg0 user=$(jq -c . <<<"$user")$desc"
+        if ((RANDOM % 4 == 0)); then
+                # relative to a cwd that may be a link, missing (runc makes it) or masked
+                cwd=$(pick "${POOL[@]}" /new/dir)
+                arg0=$(pick ./sh ../b/sh ../../a/sh sh)
+        fi
+        desc="PATH=$path cwd=$cwd args[0]=$arg0 user=$(jq -c . <<<"$user")$desc"
         for l in "${labels[@]}"; do
                 mkdir -p "$r/m/$l"
                 ln -s /m/busybox "$r/m/$l/sh"
         done
         jq --argjson m "$mounts" --argjson k "$masks" --argjson u "$user" --arg p "PATH=$path" \
-                --arg a "$arg0" \
+                --arg a "$arg0" --arg c "$cwd" \
                 '.mounts += $m | .linux.maskedPaths += $k | .process.user = $u |
-                 .process.env = [$p] | .process.args = [$a]' "$b/config.json" >"$b/c" &&
+                 .process.env = [$p] | .process.args = [$a] | .process.cwd = $c' \
+                "$b/config.json" >"$b/c" &&
                 mv "$b/c" "$b/config.json"
 
         ran=$(runc "${G[@]}" run --bundle "$b" "t$k" </dev/null 2>"$T/runc.err")
