@@ -185,7 +185,7 @@ refused user "uid 1000 cannot search /usr/local/bin (0700): /bin/sh runs"
 # the program itself here: a script could not read itself once exec has
 # dropped the capability; the foreign /bin/sh could print nothing
 cp "$T/user-dac/rootfs/m/busybox" "$T/user-dac/rootfs/usr/local/bin/sh"
-spec user-dac '.process.capabilities |= with_entries(.value += ["CAP_DAC_READ_SEARCH"]) | .process.args = ["sh", "-c", "echo local-bin-binary"]'
+spec user-dac '.process.capabilities |= with_entries(.value += ["CAP_DAC_READ_SEARCH"]) | .process.args = ["sh", "-c", "exec /m/busybox echo local-bin-binary"]'
 runs user-dac "uid 1000 with CAP_DAC_READ_SEARCH" local-bin-binary /usr/local/bin/sh
 chmod 0750 "$T/user-group/rootfs/usr/local/bin"
 chgrp 4242 "$T/user-group/rootfs/usr/local/bin"
