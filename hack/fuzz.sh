@@ -29,7 +29,7 @@ mkdir -p "$corpus" "$artifacts" "$seeds"
 [[ -d tests/fuzz/corpus/$name ]] && cp tests/fuzz/corpus/"$name"/* "$seeds"/
 max_len=4096
 case $name in
-spec | decide)
+spec | decide | view)
         find tests/data/spec -name '*.json' -exec cp -t "$seeds" {} +
         max_len=65536 ;;
 moby)

@@ -33,8 +33,8 @@ static void platform_text(const struct platform *p, char out[PLATFORM_TEXT_MAX])
 /* One program examined: args[0], or one a wrapper executes. */
 struct exe_view {
         const struct exe_facts *exe;
-        const struct spec_mount *mount;        /* hides its path */
-        const struct spec_mount *interp_mount; /* provides its interpreter */
+        const struct spec_mount *mount;        /* it came from (the record) */
+        const struct spec_mount *interp_mount; /* NULL: the view looked through */
         const char *via;                       /* "dumb-init (/usr/bin/dumb-init)"; NULL */
 };
 
@@ -58,7 +58,7 @@ static void exe_label(const struct exe_view *v, char *out, size_t size)
 static bool exe_identified(const struct bundle_facts *f, const struct exe_view *v)
 {
         return f->exe_checked && v->exe->kind != EXE_UNIDENTIFIED && v->exe->platform.arch[0] &&
-               v->mount == NULL;
+               !v->exe->view_unknown;
 }
 
 /* ---- the rules ---- */
@@ -237,17 +237,14 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f, const st
 
 static void rule_unknown(struct decision *d, const struct exe_view *v)
 {
-        const struct spec_mount *m = v->mount;
         const struct exe_facts *e = v->exe;
         char file[PATH_MAX + 64];
 
         exe_label(v, file, sizeof(file));
-        if (m != NULL) {
-                fail(d, RULE_UNKNOWN,
-                     "%.300s lies under the mount at %.300s (%s from %.300s): what runs comes "
-                     "from there, not from the image",
-                     e->resolved[0] ? e->resolved : file, m->destination,
-                     m->type ? m->type : "bind", m->source ? m->source : "?");
+        if (e->view_unknown) { /* the container's view could not tell what is there */
+                fail(d, RULE_UNKNOWN, "%s%s could not be identified: %s",
+                     v->via ? "the program run by " : "the executable", v->via ? v->via : "",
+                     e->reason[0] ? e->reason : "no reason recorded");
                 return;
         }
         if (e->interp == EXE_INTERP_MISSING && e->kind == EXE_UNIDENTIFIED) {
@@ -268,18 +265,11 @@ static void rule_unknown(struct decision *d, const struct exe_view *v)
 static void rule_interpreter(struct decision *d, const struct exe_view *v)
 {
         const struct exe_facts *e = v->exe;
-        const struct spec_mount *m = v->interp_mount;
         char file[PATH_MAX + 64];
 
         exe_label(v, file, sizeof(file));
-        if (e->interp == EXE_INTERP_NONE || v->mount != NULL) {
+        if (e->interp == EXE_INTERP_NONE) {
                 skip(d, RULE_INTERPRETER, "%.300s needs no interpreter edgeguard can see", file);
-                return;
-        }
-        if (e->interp != EXE_INTERP_OK && m != NULL) {
-                pass(d, RULE_INTERPRETER,
-                     "the interpreter %.300s of %.300s comes from the mount at %.300s",
-                     e->interp_path, file, m->destination);
                 return;
         }
         if (e->interp == EXE_INTERP_MISSING && e->n_scripts > 0 && e->kind == EXE_UNIDENTIFIED) {
