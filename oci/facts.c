@@ -184,11 +184,14 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
                                        : "");
         declared_platform(out);
         look_at_executable(out, bundle_fd, resolver);
+        if (hooks_gather(&out->spec, bundle_fd, resolver, &out->hooks, err) < 0)
+                return eg_error_prefix(err, "bundle %s", bundle_dir);
         return 0;
 }
 
 void facts_free(struct bundle_facts *f)
 {
         spec_free(&f->spec);
+        hooks_free(&f->hooks);
         f->exe_mount = NULL;
 }

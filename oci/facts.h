@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "exe.h"
+#include "hooks.h"
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
@@ -32,6 +33,8 @@ struct bundle_facts {
         struct platform declared;
         char declared_source[32];   /* "annotations", "moby image config" */
         char declared_problem[160]; /* an annotation that is not a platform name */
+
+        struct hook_facts hooks;
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
         const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */

@@ -344,6 +344,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 rule_unknown(out, facts);
                 rule_metadata(out, facts);
                 rules_privilege(out, in);
+                rule_hooks(out, in);
                 if (host != NULL) {
                         rule_os(out, facts, host);
                         rule_arch(out, facts, host);
