@@ -40,9 +40,9 @@ struct device_cgroup {
          * "c *:*" / "b *:*" (DEVICE_ bits); in allow-by-default mode the
          * bits not denied for "*:*" */
         unsigned every_char, every_block;
-        /* the spec rule that last set every_device or a "*:*" entry;
-         * (size_t)-1 when none (runc's own "m" rules) */
-        size_t decided_by;
+        /* the spec rule that last reset the filter (type a), or touched
+         * "c *:*" / "b *:*"; (size_t)-1 when none */
+        size_t reset_by, char_by, block_by;
 };
 
 /* Fills out from s's device rules.  Cannot fail: what runc would refuse

@@ -21,6 +21,11 @@
 
 struct bundle_facts {
         struct stat bundle_st; /* for the rule that the bundle be the caller's alone */
+        /* the first component of the bundle's or the rootfs' path that
+         * someone else could change (path_trusted); "" when none, or not
+         * checked (the caller fills it: it knows the absolute paths) */
+        char path_problem[640];
+        bool paths_checked;
         struct stat config_st;
         struct spec spec;
 

@@ -148,13 +148,21 @@ static void rule_capabilities(struct decision *d, const struct decision_input *i
         pass(d, RULE_CAPABILITIES, "%s", text);
 }
 
-/* "every device is allowed (...)" or "every character device can be read
- * and written (...)", from the rules as runc's device filter applies them;
- * "" when the filter holds. */
+/* " after linux.resources.devices[N]", or "" when runc's own rules decided */
+static void rule_index(size_t at, char out[64])
+{
+        out[0] = '\0';
+        if (at != (size_t)-1)
+                snprintf(out, 64, " after linux.resources.devices[%zu]", at);
+}
+
+/* "every device is allowed (...)" or "every character device is allowed
+ * (...)", from the rules as runc's device filter applies them; "" when
+ * the filter holds. */
 static void device_findings(const struct spec *s, char *out, size_t size)
 {
         struct device_cgroup dc;
-        char by[64] = "", c[4], b[4];
+        char by[64], c[4], b[4];
         size_t len = 0;
 
         out[0] = '\0';
@@ -163,21 +171,24 @@ static void device_findings(const struct spec *s, char *out, size_t size)
                 snprintf(out, size, "device rules runc refuses (it would fail): %s", dc.problem);
                 return;
         }
-        if (dc.decided_by != (size_t)-1)
-                snprintf(by, sizeof(by), " after linux.resources.devices[%zu]", dc.decided_by);
         if (dc.every_device) {
+                rule_index(dc.reset_by, by);
                 snprintf(out, size,
                          "every device is allowed (the device cgroup is allow-by-default%s)", by);
                 return;
         }
         device_access_text(dc.every_char, c);
         device_access_text(dc.every_block, b);
-        if (dc.every_char & (DEVICE_READ | DEVICE_WRITE))
+        if (dc.every_char & (DEVICE_READ | DEVICE_WRITE)) {
+                rule_index(dc.char_by, by);
                 str_append(out, size, &len, "every character device is allowed (c *:* %s%s)", c,
                            by);
-        if (dc.every_block & (DEVICE_READ | DEVICE_WRITE))
+        }
+        if (dc.every_block & (DEVICE_READ | DEVICE_WRITE)) {
+                rule_index(dc.block_by, by);
                 str_append(out, size, &len, "%severy block device is allowed (b *:* %s%s)",
                            len ? "; " : "", b, by);
+        }
 }
 
 static bool sysfs_writable(const struct spec *s)

@@ -1,9 +1,12 @@
 #include "evaluate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../oci/path.h"
+#include "../oci/path_trust.h"
 #include "../oci/str.h"
 #include "argv.h"
 #include "policy_load.h"
@@ -67,6 +70,29 @@ static void bundle_path(struct evaluation *ev, const char *bundle)
                          bundle && bundle[0] ? bundle : ".");
 }
 
+/* The bundle runc re-reads and the rootfs it runs from are the ones judged
+ * only when nobody else can swap a directory on their way. */
+static void trust_paths(struct evaluation *ev)
+{
+        struct bundle_facts *f = &ev->facts;
+        char rootfs[PATH_MAX], problem[sizeof(f->path_problem) - 32];
+        struct eg_error err;
+        uid_t uid = geteuid();
+
+        f->paths_checked = true;
+        if (!path_trusted(ev->bundle_abs, uid, problem, sizeof(problem))) {
+                snprintf(f->path_problem, sizeof(f->path_problem), "the bundle's path: %s",
+                         problem);
+                return;
+        }
+        /* runc: filepath.Join(bundle, root.path) unless absolute */
+        if (f->spec.root_path == NULL || f->spec.root_path[0] == '\0' ||
+            path_join_clean(ev->bundle_abs, f->spec.root_path, rootfs, sizeof(rootfs), &err) < 0)
+                return; /* nothing to run from: the exe facts say so */
+        if (!path_trusted(rootfs, uid, problem, sizeof(problem)))
+                snprintf(f->path_problem, sizeof(f->path_problem), "the rootfs' path: %s", problem);
+}
+
 struct evaluation *evaluate(const struct evaluation_request *rq)
 {
         /* Not calloc: the members are filled below by their readers (policy,
@@ -111,6 +137,7 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
                 ev->in.config_error = ev->config_error;
         } else {
                 ev->in.facts = &ev->facts;
+                trust_paths(ev);
         }
 
         ev->in.ctx.id = rq->id;

@@ -343,9 +343,13 @@ TEST(device_rules_as_runc_applies_them)
                         WORDS("linux.resources.devices[8]: empty access"));
         devices_refused("[{allow: true, type: \"u\", access: \"rwm\"}]",
                         WORDS("type \"u\" is not a, b or c"));
-        /* allow-by-default with a wildcard deny for one type leaves the other */
+        /* allow-by-default with a wildcard deny: runc's own rules that follow
+         * (allow c 1:3 rwm, ...) would punch holes in it, and runc fails */
         devices_refused("[{allow: true, access: \"rwm\"}, {allow: false, type: \"c\", "
                         "access: \"rw\"}]",
+                        WORDS("runc's default rule 2: removes access a wider wildcard rule"));
+        devices_refused("[{allow: true, access: \"rwm\"}, {allow: false, type: \"c\", major: "
+                        "4, minor: 1, access: \"rwm\"}]",
                         WORDS("every device is allowed"));
         /* Docker's own: deny all, c *:* m, b *:* m and single devices */
         devices_allowed("[]");
