@@ -15,6 +15,8 @@
 #include "gate.h"
 #include "report.h"
 #include "runc_path.h"
+#include "start_check.h"
+#include "start_record.h"
 
 static const char *own_executable(void)
 {
@@ -53,6 +55,13 @@ int main(int argc, char *argv[])
                 if ((status = gate_creating_verb(&args, started, &runtime)) != 0)
                         return status;
         } else {
+                /* start verifies what create judged; delete forgets it */
+                if (args.verb && !args.verb_help && args.container_id && args.container_id[0] &&
+                    strcmp(args.verb, "start") == 0 && (status = start_check(&args, started)) != 0)
+                        return status;
+                if (args.verb && !args.verb_help && args.container_id && args.container_id[0] &&
+                    strcmp(args.verb, "delete") == 0)
+                        start_record_remove(args.root, args.container_id);
                 runtime = gate_passthrough_runtime();
         }
 
