@@ -1,6 +1,7 @@
 #include "runc_state.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,46 +10,163 @@
 #include <sys/stat.h>
 
 #include "cleanup.h"
-#include "json_tree.h"
+#include "yajl_cleanup.h"
 #include "small_file.h"
 #include "whole_file.h"
 
-/* A JSON number or string of decimal digits only, in range. */
-static int digits(const struct json_value *v, unsigned long long *out)
-{
-        char *end;
+/* A streaming read that stops once both fields are in: runc (Go's
+ * encoding/json, struct order) writes them first, before the container's
+ * whole config, which a tree would build for nothing (3.5 M instructions
+ * for Docker's 29 KB state.json, against 80 k this way). */
+enum state_field { FIELD_NONE, FIELD_PID, FIELD_START };
 
-        if (v == NULL || (v->type != JSON_NUMBER && v->type != JSON_STRING) || v->text == NULL ||
-            v->text[0] < '0' || v->text[0] > '9')
-                return -1;
+struct state_reader {
+        struct runc_init *out;
+        struct eg_error *err;
+        size_t depth;
+        enum state_field want;
+        bool have_pid, have_start, failed;
+};
+
+/* Decimal digits only, in range. */
+static bool digits(const char *text, size_t len, unsigned long long *out)
+{
+        char buf[32], *end;
+
+        if (len == 0 || len >= sizeof(buf) || text[0] < '0' || text[0] > '9')
+                return false;
+        memcpy(buf, text, len);
+        buf[len] = '\0';
         errno = 0;
-        *out = strtoull(v->text, &end, 10);
-        return errno == 0 && *end == '\0' ? 0 : -1;
+        *out = strtoull(buf, &end, 10);
+        return errno == 0 && *end == '\0';
 }
+
+static int state_fail(struct state_reader *r, const char *what)
+{
+        eg_error_set(r->err, EINVAL, "%s", what);
+        r->failed = true;
+        return 0;
+}
+
+/* A scalar at the top level, where a field was named: keep it. */
+static int state_value(struct state_reader *r, const char *text, size_t len, bool is_number)
+{
+        unsigned long long n;
+        enum state_field f = r->depth == 1 ? r->want : FIELD_NONE;
+
+        r->want = FIELD_NONE;
+        if (f == FIELD_NONE)
+                return 1;
+        if (f == FIELD_PID) {
+                if (!is_number || !digits(text, len, &n) || n == 0 || n > INT_MAX)
+                        return state_fail(r, "init_process_pid is not a pid");
+                r->out->pid = (pid_t)n;
+                r->have_pid = true;
+        } else {
+                /* runc before 1.0 wrote the start time as a string */
+                if (!digits(text, len, &r->out->start))
+                        return state_fail(r, "init_process_start is not a number of clock ticks");
+                r->have_start = true;
+        }
+        return r->have_pid && r->have_start ? 0 : 1; /* 0: stop reading, done */
+}
+
+static int on_number(void *ctx, const char *text, size_t len)
+{
+        return state_value(ctx, text, len, true);
+}
+
+static int on_string(void *ctx, const unsigned char *text, size_t len)
+{
+        return state_value(ctx, (const char *)text, len, false);
+}
+
+static int on_other(void *ctx)
+{
+        return state_value(ctx, "", 0, false);
+}
+
+static int on_boolean(void *ctx, int b)
+{
+        (void)b;
+        return on_other(ctx);
+}
+
+static int on_open(void *ctx)
+{
+        struct state_reader *r = ctx;
+
+        if (r->depth == 1 && r->want != FIELD_NONE)
+                return state_fail(r, r->want == FIELD_PID ? "init_process_pid is not a pid"
+                                                          : "init_process_start is not a number");
+        if (r->depth == 0 && r->have_pid) /* a second document: trailing data */
+                return state_fail(r, "trailing data");
+        r->depth++;
+        return 1;
+}
+
+static int on_close(void *ctx)
+{
+        struct state_reader *r = ctx;
+
+        r->depth--;
+        return 1;
+}
+
+static int on_key(void *ctx, const unsigned char *key, size_t len)
+{
+        struct state_reader *r = ctx;
+        static const char pid_key[] = "init_process_pid", start_key[] = "init_process_start";
+
+        if (r->depth != 1)
+                return 1;
+        r->want = FIELD_NONE;
+        if (len == sizeof(pid_key) - 1 && memcmp(key, pid_key, len) == 0)
+                r->want = FIELD_PID;
+        else if (len == sizeof(start_key) - 1 && memcmp(key, start_key, len) == 0)
+                r->want = FIELD_START;
+        if ((r->want == FIELD_PID && r->have_pid) || (r->want == FIELD_START && r->have_start))
+                return state_fail(r, "a duplicate key");
+        return 1;
+}
+
+static const yajl_callbacks state_callbacks = {
+        .yajl_null = on_other,
+        .yajl_boolean = on_boolean,
+        .yajl_number = on_number,
+        .yajl_string = on_string,
+        .yajl_start_map = on_open,
+        .yajl_map_key = on_key,
+        .yajl_end_map = on_close,
+        .yajl_start_array = on_open,
+        .yajl_end_array = on_close,
+};
 
 int runc_state_parse(const char *text, size_t len, struct runc_init *out, struct eg_error *err)
 {
-        struct json_value top;
-        unsigned long long pid = 0;
-        int ret = -1;
+        struct state_reader r = {.out = out, .err = err};
+        cleanup_yajl_handle yajl_handle h = NULL;
+        yajl_status st;
 
-        if (json_parse(text, len, RUNC_STATE_SIZE_MAX, RUNC_STATE_DEPTH_MAX, &top, err) < 0)
-                goto done;
-        if (json_get(&top, "init_process_pid") == NULL ||
-            json_get(&top, "init_process_pid")->type != JSON_NUMBER ||
-            digits(json_get(&top, "init_process_pid"), &pid) < 0 || pid == 0 || pid > INT_MAX) {
-                eg_error_set(err, EINVAL, "no init_process_pid (a pid) in it");
-                goto done;
-        }
-        if (digits(json_get(&top, "init_process_start"), &out->start) < 0) {
-                eg_error_set(err, EINVAL, "no init_process_start (clock ticks) in it");
-                goto done;
-        }
-        out->pid = (pid_t)pid;
-        ret = 0;
-done:
-        json_free(&top);
-        return ret;
+        memset(out, 0, sizeof(*out));
+        if (len > RUNC_STATE_SIZE_MAX)
+                return eg_error_set(err, EFBIG, "%zu bytes, over the %u-byte limit", len,
+                                    RUNC_STATE_SIZE_MAX);
+        if ((h = yajl_alloc(&state_callbacks, NULL, &r)) == NULL)
+                return eg_error_set(err, ENOMEM, "out of memory");
+        st = yajl_parse(h, (const unsigned char *)text, len);
+        if (st == yajl_status_ok)
+                st = yajl_complete_parse(h);
+        if (r.failed)
+                return -1;
+        if (r.have_pid && r.have_start)
+                return 0; /* stopped early on purpose, or read to the end */
+        if (st == yajl_status_error)
+                return eg_error_set(err, EINVAL, "not JSON");
+        return eg_error_set(err, EINVAL, "no %s in it",
+                            r.have_pid ? "init_process_start (clock ticks)"
+                                       : "init_process_pid (a pid)");
 }
 
 int runc_state_read(const char *root, const char *id, struct runc_init *out, struct eg_error *err)
