@@ -208,8 +208,14 @@ int start_check(const struct runc_argv *args, struct timespec started)
                 goto refuse;
         }
         if (runc_state_read(args->root ? args->root : RUNC_ROOT_DEFAULT, args->container_id, &init,
-                            &err) < 0 ||
-            (root_fd = runc_init_root(&init, &err)) < 0) {
+                            &err) < 0 &&
+            err.errnum == ENOENT) {
+                /* runc has no such container: its start fails on its own,
+                 * with runc's message, and starts nothing */
+                start_record_free(&r);
+                return 0;
+        }
+        if (err.msg[0] || (root_fd = runc_init_root(&init, &err)) < 0) {
                 snprintf(why, sizeof(why), "cannot look into the container before it starts: %s",
                          err.msg);
                 goto refuse;
