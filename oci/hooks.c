@@ -37,6 +37,11 @@ static void host_program(struct hook_fact *h)
         ssize_t n;
         size_t len;
 
+        if (h->path[0] == '\0') {
+                h->program[0] = '\0';
+                snprintf(h->reason, sizeof(h->reason), "no path");
+                return;
+        }
         if (!proc_exe_link(h->path)) {
                 str_copy(h->program, sizeof(h->program), h->path);
                 return;
@@ -56,8 +61,12 @@ static void host_program(struct hook_fact *h)
                 h->program[len - (sizeof(deleted) - 1)] = '\0';
 }
 
-/* Identified like the process: a path without a slash is relative to the
- * working directory for exec.Cmd.Path, which LookPath reads as "./name". */
+void hooks_lookup_name(const char *path, char *out, size_t size)
+{
+        snprintf(out, size, "%s%s", strchr(path, '/') ? "" : "./", path);
+}
+
+/* Identified like the process (hooks_lookup_name). */
 static void container_program(struct hook_fact *h, const struct spec *s, int root_fd,
                               enum rootfs_resolver resolver, struct exe_facts *scratch)
 {
@@ -73,7 +82,7 @@ static void container_program(struct hook_fact *h, const struct spec *s, int roo
                 snprintf(h->reason, sizeof(h->reason), "no path");
                 return;
         }
-        snprintf(arg0, sizeof(arg0), "%s%s", strchr(h->path, '/') ? "" : "./", h->path);
+        hooks_lookup_name(h->path, arg0, sizeof(arg0));
         q.arg0 = arg0;
         exe_facts_reset(scratch);
         exe_identify(&q, scratch);

@@ -53,4 +53,9 @@ void hooks_free(struct hook_facts *h);
 
 bool hooks_runs_on_host(enum spec_hook_kind kind);
 
+/* The args[0] under which exe_identify finds a container hook's program as
+ * runc's exec.Cmd.Path does: a path without a slash is the working
+ * directory's, "./name" to LookPath. */
+void hooks_lookup_name(const char *path, char *out, size_t size);
+
 #endif

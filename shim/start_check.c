@@ -11,6 +11,7 @@
 
 #include "../oci/cleanup.h"
 #include "../oci/exe.h"
+#include "../oci/hooks.h"
 #include "../oci/rfc3339.h"
 #include "../oci/runc_state.h"
 #include "../oci/str.h"
@@ -48,40 +49,43 @@ static void describe_found(const struct exe_facts *x, int root_fd, enum rootfs_r
         }
 }
 
-/* The lookup again, through the init's root; "" in why when it matches. */
-static void verify(const struct start_record *r, int root_fd, struct found *now, char *why,
-                   size_t size)
+/* A lookup made as runc's init makes it, through root_fd. */
+static void look_up(const struct start_lookup *l, int root_fd, struct exe_facts *x,
+                    struct found *out)
 {
         enum rootfs_resolver resolver = rootfs_resolver_detect();
         struct exe_query q = {.root_fd = root_fd,
-                              .arg0 = r->arg0,
-                              .path_env = r->path_env,
-                              .cwd = r->cwd[0] ? r->cwd : NULL,
+                              .arg0 = l->arg0,
+                              .path_env = l->path_env,
+                              .cwd = l->cwd && l->cwd[0] ? l->cwd : NULL,
                               .resolver = resolver};
-        cleanup_free struct exe_facts *x = malloc(sizeof(*x));
 
-        why[0] = '\0';
-        if (x == NULL) {
-                snprintf(why, size, "out of memory");
-                return;
-        }
         exe_facts_reset(x);
         exe_identify(&q, x);
-        describe_found(x, root_fd, resolver, now);
-        if (strcmp(now->file, r->file) != 0)
+        describe_found(x, root_fd, resolver, out);
+}
+
+/* The lookup again, through the init's root; "" in why when it matches.
+ * `what` names it in the message: "" for the process, or the hook. */
+static void verify(const struct start_lookup *l, const char *what, int root_fd, struct exe_facts *x,
+                   struct found *now, char *why, size_t size)
+{
+        why[0] = '\0';
+        look_up(l, root_fd, x, now);
+        if (strcmp(now->file, l->file) != 0)
                 snprintf(why, size,
-                         "the container would now run \"%.300s\", not \"%.300s\", which create "
+                         "%sthe container would now run \"%.300s\", not \"%.300s\", which create "
                          "judged",
-                         now->file[0] ? now->file : "(nothing found)", r->file);
-        else if (strcmp(now->platform, r->platform) != 0)
-                snprintf(why, size, "%.300s is now %s, not %s as create judged it", r->file,
+                         what, now->file[0] ? now->file : "(nothing found)", l->file);
+        else if (strcmp(now->platform, l->platform) != 0)
+                snprintf(why, size, "%s%.300s is now %s, not %s as create judged it", what, l->file,
                          now->platform[0] ? now->platform : "unidentified",
-                         r->platform[0] ? r->platform : "unidentified");
-        else if (now->dev != r->dev || now->ino != r->ino)
+                         l->platform[0] ? l->platform : "unidentified");
+        else if (now->dev != l->dev || now->ino != l->ino)
                 snprintf(why, size,
-                         "%.300s is not the file create judged (device %llu inode %llu then, "
+                         "%s%.300s is not the file create judged (device %llu inode %llu then, "
                          "%llu %llu now: replaced, or under a mount only the container sees)",
-                         r->file, r->dev, r->ino, now->dev, now->ino);
+                         what, l->file, l->dev, l->ino, now->dev, now->ino);
 }
 
 static void gen_kv(yajl_gen g, const char *k, const char *v)
@@ -136,7 +140,7 @@ static void log_start(const struct runc_argv *args, const char *verb, bool allow
         gen_kv(g, "id", args->container_id);
         gen_kv(g, "bundle", r ? r->bundle : NULL);
         if (r) {
-                gen_file(g, "judged", r->file, r->platform);
+                gen_file(g, "judged", r->process.file, r->process.platform);
                 if (now)
                         gen_file(g, "found", now->file, now->platform);
         }
@@ -158,8 +162,16 @@ int start_check_record(const struct runc_argv *args, const struct evaluation *ev
                        struct timespec ev_started, struct eg_error *err)
 {
         const struct bundle_facts *f = &ev->facts;
+        const struct spec_hook_list *hooks = &f->spec.hooks[SPEC_HOOK_START_CONTAINER];
+        struct recorded {
+                struct found found[1 + START_RECORD_HOOKS_MAX];
+                char names[START_RECORD_HOOKS_MAX][PATH_MAX];
+        };
+        /* malloc'd: PATH_MAX strings for each of 33 lookups (270 KB) */
+        cleanup_free struct recorded *w = NULL;
+        struct found *found;
         struct start_record r = {0};
-        struct found found;
+        cleanup_free struct exe_facts *x = NULL;
         cleanup_close int bundle_fd = -1, root_fd = -1;
 
         if (ev->in.facts == NULL || !f->exe_checked || f->spec.has_windows || f->spec.args.len == 0)
@@ -170,15 +182,29 @@ int start_check_record(const struct runc_argv *args, const struct evaluation *ev
                           : openat(bundle_fd, f->spec.root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (root_fd < 0)
                 return eg_error_set_errno(err, errno, "refusing: opening the rootfs again");
-        describe_found(&f->exe, root_fd, rootfs_resolver_detect(), &found);
+        if ((w = malloc(sizeof(*w))) == NULL)
+                return eg_error_set(err, ENOMEM, "refusing: out of memory");
+        found = w->found;
+        describe_found(&f->exe, root_fd, rootfs_resolver_detect(), &found[0]);
         r.bundle = ev->bundle_abs;
-        r.arg0 = f->spec.args.items[0];
-        r.path_env = spec_env(&f->spec, "PATH");
-        r.cwd = f->spec.cwd ? f->spec.cwd : "";
-        r.file = found.file;
-        r.platform = found.platform;
-        r.dev = found.dev;
-        r.ino = found.ino;
+        r.process = (struct start_lookup){
+                f->spec.args.items[0], spec_env(&f->spec, "PATH"), f->spec.cwd ? f->spec.cwd : "",
+                found[0].file,         found[0].platform,          found[0].dev,
+                found[0].ino};
+        /* the hooks rule refuses more than START_RECORD_HOOKS_MAX (HOOKS_MAX) */
+        for (size_t i = 0; i < hooks->len && i < START_RECORD_HOOKS_MAX; i++) {
+                struct start_lookup *l = &r.hooks[r.n_hooks++];
+                if (x == NULL && (x = malloc(sizeof(*x))) == NULL)
+                        return eg_error_set(err, ENOMEM, "refusing: out of memory");
+                hooks_lookup_name(hooks->items[i].path ? hooks->items[i].path : "", w->names[i],
+                                  sizeof(w->names[i]));
+                *l = (struct start_lookup){.arg0 = w->names[i], .cwd = r.process.cwd};
+                look_up(l, root_fd, x, &found[1 + i]);
+                l->file = found[1 + i].file;
+                l->platform = found[1 + i].platform;
+                l->dev = found[1 + i].dev;
+                l->ino = found[1 + i].ino;
+        }
         if (start_record_write(args->root, args->container_id, &r, err) < 0) {
                 char reason[EG_ERROR_MSG_MAX + 64];
                 eg_error_prefix(err, "refusing: cannot record what create judged, for start to "
@@ -195,9 +221,10 @@ int start_check(const struct runc_argv *args, struct timespec started)
         struct start_record r;
         struct runc_init init;
         struct eg_error err = {0};
-        struct found now;
+        static struct found now, hook_now; /* 8 KB of paths: off the stack */
         char why[EG_ERROR_MSG_MAX + 64], message[sizeof(why) + 128];
         cleanup_close int root_fd = -1;
+        cleanup_free struct exe_facts *x = NULL;
         int status = 0;
 
         if (start_record_read(args->root, args->container_id, &r, &err) < 0) {
@@ -220,7 +247,16 @@ int start_check(const struct runc_argv *args, struct timespec started)
                          err.msg);
                 goto refuse;
         }
-        verify(&r, root_fd, &now, why, sizeof(why));
+        if ((x = malloc(sizeof(*x))) == NULL) {
+                snprintf(why, sizeof(why), "out of memory");
+                goto refuse;
+        }
+        verify(&r.process, "", root_fd, x, &now, why, sizeof(why));
+        for (size_t i = 0; i < r.n_hooks && !why[0]; i++) {
+                char what[64];
+                snprintf(what, sizeof(what), "hooks.startContainer[%zu]: ", i);
+                verify(&r.hooks[i], what, root_fd, x, &hook_now, why, sizeof(why));
+        }
         if (why[0])
                 goto refuse;
         log_start(args, "start", true, "the program is the one create judged", &r, &now, started);
@@ -229,8 +265,8 @@ int start_check(const struct runc_argv *args, struct timespec started)
 refuse:
         snprintf(message, sizeof(message), "refusing to start container %.64s: %s",
                  args->container_id, why);
-        log_start(args, "start", false, message, r.file ? &r : NULL,
-                  r.file && root_fd >= 0 ? &now : NULL, started);
+        log_start(args, "start", false, message, r.bundle ? &r : NULL,
+                  r.bundle && root_fd >= 0 ? &now : NULL, started);
         start_record_free(&r);
         status = report_failure(args, message);
         return status;

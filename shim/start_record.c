@@ -88,6 +88,14 @@ static bool runc_has(const char *root, const char *id)
         return lstat(path, &st) == 0;
 }
 
+static bool gen_lookup(yajl_gen g, const struct start_lookup *l)
+{
+        return gen_string(g, "arg0", l->arg0) && gen_string(g, "path", l->path_env) &&
+               gen_string(g, "cwd", l->cwd) && gen_string(g, "file", l->file) &&
+               gen_string(g, "platform", l->platform) && gen_number(g, "dev", l->dev) &&
+               gen_number(g, "ino", l->ino);
+}
+
 int start_record_write(const char *root, const char *id, const struct start_record *r,
                        struct eg_error *err)
 {
@@ -101,13 +109,17 @@ int start_record_write(const char *root, const char *id, const struct start_reco
         if (g == NULL)
                 return eg_error_set(err, ENOMEM, "out of memory");
         ok = yajl_gen_map_open(g) == yajl_gen_status_ok && gen_string(g, "bundle", r->bundle) &&
-             gen_string(g, "arg0", r->arg0) && gen_string(g, "path", r->path_env) &&
-             gen_string(g, "cwd", r->cwd) && gen_string(g, "file", r->file) &&
-             gen_string(g, "platform", r->platform) && gen_number(g, "dev", r->dev) &&
-             gen_number(g, "ino", r->ino) && yajl_gen_map_close(g) == yajl_gen_status_ok &&
+             gen_lookup(g, &r->process) &&
+             yajl_gen_string(g, (const unsigned char *)"hooks", 5) == yajl_gen_status_ok &&
+             yajl_gen_array_open(g) == yajl_gen_status_ok;
+        for (size_t i = 0; ok && i < r->n_hooks; i++)
+                ok = yajl_gen_map_open(g) == yajl_gen_status_ok && gen_lookup(g, &r->hooks[i]) &&
+                     yajl_gen_map_close(g) == yajl_gen_status_ok;
+        ok = ok && yajl_gen_array_close(g) == yajl_gen_status_ok &&
+             yajl_gen_map_close(g) == yajl_gen_status_ok &&
              yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok;
         if (!ok) /* yajl_gen refuses invalid UTF-8: a name the record cannot hold */
-                return eg_error_set(err, EINVAL, "the program's path is not valid UTF-8");
+                return eg_error_set(err, EINVAL, "a program's path is not valid UTF-8");
         if (make_dir(record_dir(), err) < 0)
                 return -1;
         start_record_path(root, id, path, sizeof(path));
@@ -157,21 +169,40 @@ static unsigned long long number_of(const struct json_value *top, const char *k,
         return n;
 }
 
+static void read_lookup(const struct json_value *o, struct start_lookup *l, bool *bad)
+{
+        l->arg0 = text_of(o, "arg0", false, bad);
+        l->path_env = text_of(o, "path", true, bad);
+        l->cwd = text_of(o, "cwd", false, bad);
+        l->file = text_of(o, "file", false, bad);
+        l->platform = text_of(o, "platform", false, bad);
+        l->dev = number_of(o, "dev", bad);
+        l->ino = number_of(o, "ino", bad);
+}
+
 int start_record_parse(const char *text, size_t len, struct start_record *r, struct eg_error *err)
 {
+        const struct json_value *hooks;
         bool bad = false;
 
         memset(r, 0, sizeof(*r));
         if (json_parse(text, len, START_RECORD_SIZE_MAX, 4, &r->tree, err) < 0)
                 return -1;
+        if (r->tree.type != JSON_OBJECT)
+                return eg_error_set(err, EINVAL, "not an object");
         r->bundle = text_of(&r->tree, "bundle", false, &bad);
-        r->arg0 = text_of(&r->tree, "arg0", false, &bad);
-        r->path_env = text_of(&r->tree, "path", true, &bad);
-        r->cwd = text_of(&r->tree, "cwd", false, &bad);
-        r->file = text_of(&r->tree, "file", false, &bad);
-        r->platform = text_of(&r->tree, "platform", false, &bad);
-        r->dev = number_of(&r->tree, "dev", &bad);
-        r->ino = number_of(&r->tree, "ino", &bad);
+        read_lookup(&r->tree, &r->process, &bad);
+        hooks = json_get(&r->tree, "hooks");
+        if (hooks == NULL || hooks->type != JSON_ARRAY || hooks->len > START_RECORD_HOOKS_MAX)
+                return eg_error_set(err, EINVAL, "\"hooks\" is not an array of at most %d",
+                                    START_RECORD_HOOKS_MAX);
+        r->n_hooks = hooks->len;
+        for (size_t i = 0; i < hooks->len; i++) {
+                if (hooks->items[i].type != JSON_OBJECT)
+                        bad = true;
+                else
+                        read_lookup(&hooks->items[i], &r->hooks[i], &bad);
+        }
         if (bad)
                 return eg_error_set(err, EINVAL, "a field is missing or of the wrong type");
         return 0;

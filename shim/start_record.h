@@ -14,16 +14,25 @@
 
 #define START_RECORD_DIR_DEFAULT "/run/edgeguard/start"
 #define START_RECORD_SIZE_MAX    (2u << 20) /* a PATH of up to 1 MiB is in it */
+#define START_RECORD_HOOKS_MAX   32         /* HOOKS_MAX: the hooks rule refuses more */
 
-/* The lookup runc's init made, and what it found.  Strings are never NULL
- * once read, except path_env (PATH unset). */
-struct start_record {
-        const char *bundle;
+/* One lookup runc's init makes, and what it found.  Strings are never
+ * NULL once read, except path_env (PATH unset, and always for hooks). */
+struct start_lookup {
         const char *arg0, *path_env, *cwd; /* the query, as exe_identify takes it */
         const char *file;                  /* the file the kernel loads; "" if none found */
         const char *platform;              /* "linux/amd64"; "" when unidentified */
         unsigned long long dev, ino;       /* of file; 0 when none */
-        struct json_value tree;            /* read records: owns the strings */
+};
+
+/* The process, and the startContainer hooks runc's init runs just before
+ * it (after the exec FIFO opens: at start). */
+struct start_record {
+        const char *bundle;
+        struct start_lookup process;
+        size_t n_hooks;
+        struct start_lookup hooks[START_RECORD_HOOKS_MAX];
+        struct json_value tree; /* read records: owns the strings */
 };
 
 /* The record file's path for runc root `root` (NULL: runc's default) and id. */

@@ -137,6 +137,21 @@ check_eq "... and recorded" "$(grep '"verb":"create"' "$DECISIONS" | tail -n 1 |
         "startContainer /bin/busybox linux/amd64"
 "$EG" "${G[@]}" delete --force hook-native
 
+# a startContainer hook swapped between create and start: it runs at start
+bundle hook-swap host true
+cp /bin/busybox "$T/hook-swap/rootfs/bin/hook"
+edit hook-swap '.hooks = {startContainer: [{path: "/bin/hook", args: ["true"]}]}'
+create hook-swap
+check_eq "startContainer hook: create allowed" "$?" 0
+rm "$T/hook-swap/rootfs/bin/hook"
+install -m 0755 "$FOREIGN/arm64/busybox-static" "$T/hook-swap/rootfs/bin/hook"
+start hook-swap
+check_eq "startContainer hook swapped after create: start refused" "$?" 1
+check_contains "... naming the hook" "$(last_error hook-swap)" \
+        "hooks.startContainer[0]: /bin/hook is now linux/arm64, not linux/amd64 as create judged it"
+check_eq "... the container never ran" "$(status hook-swap)" created
+"$EG" "${G[@]}" delete --force hook-swap
+
 bundle hook-host host true
 edit hook-host ".hooks = {createRuntime: [{path: \"/bin/sh\", args: [\"sh\", \"-c\", \"touch $T/host-hook-ran\"]}]}"
 create hook-host
