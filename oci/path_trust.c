@@ -31,7 +31,7 @@ static bool component_ok(const char *name, const struct stat *st, uid_t uid, boo
         return false;
 }
 
-bool path_trusted(const char *path, uid_t uid, char *problem, size_t size)
+bool path_trusted(const char *path, uid_t uid, bool itself, char *problem, size_t size)
 {
         /* done: the resolved path so far; todo: what is left, links spliced in */
         char done[PATH_MAX] = "", todo[PATH_MAX], link[PATH_MAX], next[PATH_MAX];
@@ -98,7 +98,8 @@ bool path_trusted(const char *path, uid_t uid, char *problem, size_t size)
                         continue;
                 }
                 done_len += 1 + n;
-                if (!component_ok(done, &st, uid, *rest == '\0', problem, size))
+                if ((itself || *rest != '\0') &&
+                    !component_ok(done, &st, uid, *rest == '\0', problem, size))
                         return false;
                 if (*rest && !S_ISDIR(st.st_mode)) {
                         snprintf(problem, size, "%.400s: not a directory", done);

@@ -19,9 +19,10 @@
 
 #define PATH_TRUST_LINKS_MAX 40
 
-/* Checks the absolute `path` for the caller `uid`.  Returns true when it
- * can be trusted; otherwise false with the first offending component, its
+/* Checks the absolute `path` for the caller `uid`: every directory above
+ * it, and with `itself` the file it names too.  Returns true when it can
+ * be trusted; otherwise false with the first offending component, its
  * owner and mode (or why it could not be examined) in problem. */
-bool path_trusted(const char *path, uid_t uid, char *problem, size_t size);
+bool path_trusted(const char *path, uid_t uid, bool itself, char *problem, size_t size);
 
 #endif

@@ -80,7 +80,7 @@ static void trust_paths(struct evaluation *ev)
         uid_t uid = geteuid();
 
         f->paths_checked = true;
-        if (!path_trusted(ev->bundle_abs, uid, problem, sizeof(problem))) {
+        if (!path_trusted(ev->bundle_abs, uid, true, problem, sizeof(problem))) {
                 snprintf(f->path_problem, sizeof(f->path_problem), "the bundle's path: %s",
                          problem);
                 return;
@@ -89,7 +89,10 @@ static void trust_paths(struct evaluation *ev)
         if (f->spec.root_path == NULL || f->spec.root_path[0] == '\0' ||
             path_join_clean(ev->bundle_abs, f->spec.root_path, rootfs, sizeof(rootfs), &err) < 0)
                 return; /* nothing to run from: the exe facts say so */
-        if (!path_trusted(rootfs, uid, problem, sizeof(problem)))
+        /* not the rootfs itself: a user namespace's is its mapped root's
+         * (runc's userns tests chown it), and what is inside it is the
+         * image's, verified again at start */
+        if (!path_trusted(rootfs, uid, false, problem, sizeof(problem)))
                 snprintf(f->path_problem, sizeof(f->path_problem), "the rootfs' path: %s", problem);
 }
 

@@ -53,6 +53,21 @@ check_eq "swap: the container never ran" "$(status swap)" created
 "$EG" "${G[@]}" delete --force swap
 check_eq "swap: delete removes the record" "$(ls "$EDGEGUARD_STATE_DIR" | wc -l)" 0
 
+# the review's case: a rootfs owned by uid 1000, who swaps the program as
+# that user between create and start, no race needed
+bundle userfs host /bin/echo judged
+chown -R 1000:1000 "$T/userfs/rootfs"
+chmod 0711 "$T" # uid 1000 passes through, writes nothing
+create userfs
+check_eq "rootfs owned by uid 1000: create allowed (its contents are checked again at start)" "$?" 0
+setpriv --reuid 1000 --regid 1000 --clear-groups bash -c \
+        "rm '$T/userfs/rootfs/bin/echo' && cp '$FOREIGN/arm64/busybox-static' '$T/userfs/rootfs/bin/echo' && chmod 0755 '$T/userfs/rootfs/bin/echo'"
+check "... uid 1000 swapped the program" cmp -s "$FOREIGN/arm64/busybox-static" "$T/userfs/rootfs/bin/echo"
+start userfs
+check_eq "... start refused" "$?" 1
+check_contains "... naming the swap" "$(last_error userfs)" "/bin/echo is now linux/arm64"
+"$EG" "${G[@]}" delete --force userfs
+
 # another native file: the same platform, but not the file judged
 bundle swap-native host /bin/echo judged
 create swap-native

@@ -12,7 +12,7 @@ static void expect_trusted(const char *path, uid_t uid)
 {
         char problem[512];
 
-        if (!path_trusted(path, uid, problem, sizeof(problem))) {
+        if (!path_trusted(path, uid, true, problem, sizeof(problem))) {
                 printf("#   %s (uid %u) refused: %s\n", path, (unsigned)uid, problem);
                 harness_case_failed = 1;
         }
@@ -22,7 +22,7 @@ static void expect_refused(const char *path, uid_t uid, const char *words)
 {
         char problem[512];
 
-        if (path_trusted(path, uid, problem, sizeof(problem))) {
+        if (path_trusted(path, uid, true, problem, sizeof(problem))) {
                 printf("#   %s (uid %u) trusted\n", path, (unsigned)uid);
                 harness_case_failed = 1;
         } else if (strstr(problem, words) == NULL) {
@@ -33,7 +33,7 @@ static void expect_refused(const char *path, uid_t uid, const char *words)
 
 TEST(owners_and_modes)
 {
-        char p[512];
+        char p[512], problem[512];
 
         harness_sh("mkdir -p '%s/a/b' '%s/user/b' '%s/grp/b' '%s/other/b' && chmod 0755 '%s/a' "
                    "'%s/a/b' && chown 1000 '%s/user' && chmod 0775 '%s/grp' && chmod 0757 "
@@ -50,6 +50,12 @@ TEST(owners_and_modes)
         snprintf(p, sizeof(p), "%s/other/b", top);
         expect_refused(p, 0, "/other is writable by everyone (mode 0757)");
         expect_refused("relative/path", 0, "not an absolute path");
+        /* the directories above only: a rootfs may be its userns root's */
+        snprintf(p, sizeof(p), "%s/user", top);
+        expect_refused(p, 0, "owned by uid 1000");
+        CHECK(path_trusted(p, 0, false, problem, sizeof(problem)));
+        snprintf(p, sizeof(p), "%s/user/b", top);
+        CHECK(!path_trusted(p, 0, false, problem, sizeof(problem)));
         snprintf(p, sizeof(p), "%s/a/missing", top);
         expect_refused(p, 0, "No such file or directory");
 }
