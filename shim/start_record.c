@@ -16,11 +16,21 @@
 #include "../oci/whole_file.h"
 #include "../oci/yajl_cleanup.h"
 
+/* EDGEGUARD_STATE_DIR; else for root /run/edgeguard/start; else, as
+ * rootless runc keeps its state in $XDG_RUNTIME_DIR/runc, the caller's own
+ * $XDG_RUNTIME_DIR/edgeguard/start. */
 static const char *record_dir(void)
 {
+        static char dir[PATH_MAX];
         const char *d = getenv("EDGEGUARD_STATE_DIR");
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-        return d && d[0] ? d : START_RECORD_DIR_DEFAULT;
+        if (d && d[0])
+                return d;
+        if (geteuid() != 0 && xdg && xdg[0] == '/' &&
+            snprintf(dir, sizeof(dir), "%s/edgeguard/start", xdg) < (int)sizeof(dir))
+                return dir;
+        return START_RECORD_DIR_DEFAULT;
 }
 
 void start_record_path(const char *root, const char *id, char *out, size_t size)

@@ -1,8 +1,10 @@
 /* What `create` judged, kept for `start` to verify: one small JSON file per
  * container, named by the sha256 of runc's --root and the id (two runc
- * roots may hold the same id), in a root-only directory
- * (EDGEGUARD_STATE_DIR, default /run/edgeguard/start: tmpfs, gone at
- * reboot like runc's own state).  Created O_EXCL, removed at `delete`. */
+ * roots may hold the same id), in a directory only its owner writes
+ * (EDGEGUARD_STATE_DIR; default /run/edgeguard/start, or for a caller
+ * other than root $XDG_RUNTIME_DIR/edgeguard/start, as rootless runc does:
+ * tmpfs, gone at reboot like runc's own state).  Created O_EXCL, removed at
+ * `delete`. */
 #ifndef EDGEGUARD_START_RECORD_H
 #define EDGEGUARD_START_RECORD_H
 
