@@ -167,6 +167,12 @@ static void identify_elf(const struct exe_query *q, int fd, off_t size, struct e
                 return;
         int ifd = rootfs_open(q->root_fd, out->elf.interp, q->resolver, &err);
         out->interp_found = ifd >= 0 && fstat(ifd, &st) == 0 && S_ISREG(st.st_mode);
+        if (out->interp_found) { /* the loader's own x86-64 level counts too */
+                cleanup_close int rfd = rootfs_reopen_regular(ifd, &err);
+                if (rfd >= 0)
+                        elf_interp_level(rfd, &out->elf);
+                out->platform = out->elf.platform;
+        }
         if (ifd >= 0)
                 close(ifd);
         if (!out->interp_found)

@@ -13,11 +13,13 @@ static void declared_platform(struct bundle_facts *f)
         const char *os = spec_annotation(&f->spec, FACTS_ANNOTATION_OS);
         const char *arch = spec_annotation(&f->spec, FACTS_ANNOTATION_ARCH);
         const char *variant = spec_annotation(&f->spec, FACTS_ANNOTATION_VARIANT);
+        const char *version = spec_annotation(&f->spec, FACTS_ANNOTATION_OS_VERSION);
         struct eg_error err;
 
-        if (os == NULL && arch == NULL && variant == NULL)
+        if (os == NULL && arch == NULL && variant == NULL && version == NULL)
                 return;
-        if (platform_set_declared(&f->declared, os, arch, variant, &err) < 0) {
+        if (platform_set_declared(&f->declared, os, arch, variant, &err) < 0 ||
+            platform_set_os_version(&f->declared, version, &err) < 0) {
                 snprintf(f->declared_problem, sizeof(f->declared_problem),
                          "image annotations: %.130s", err.msg);
                 return;

@@ -15,9 +15,10 @@
 #include "rootfs.h"
 #include "spec.h"
 
-#define FACTS_ANNOTATION_OS      "org.opencontainers.image.os"
-#define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
-#define FACTS_ANNOTATION_VARIANT "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS         "org.opencontainers.image.os"
+#define FACTS_ANNOTATION_ARCH       "org.opencontainers.image.architecture"
+#define FACTS_ANNOTATION_VARIANT    "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS_VERSION "org.opencontainers.image.os.version"
 
 struct bundle_facts {
         struct stat bundle_st; /* for the rule that the bundle be the caller's alone */

@@ -12,7 +12,7 @@
 #include "describe.h"
 #include "rules.h"
 
-#define PLATFORM_TEXT_MAX (3 * PLATFORM_NAME_MAX)
+#define PLATFORM_TEXT_MAX (4 * PLATFORM_NAME_MAX)
 
 void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char *fmt, ...)
 {
@@ -271,6 +271,71 @@ static void rule_metadata(struct decision *d, const struct bundle_facts *f)
              f->declared_source, file);
 }
 
+/* Windows host builds that run process-isolated containers of another
+ * build, as Microsoft's "Windows container version compatibility" table
+ * documents; every other pair must be equal (hcsshim's 0xc0370101, "the
+ * operating system of the container does not match the operating system
+ * of the host").  A table, to grow with Microsoft's. */
+static const struct {
+        long host, container;
+        const char *note;
+} windows_compatible[] = {
+        {22000, 20348, "Windows 11 21H2 runs Windows Server 2022 images"},
+};
+
+static const char *windows_builds_match(long host, long container)
+{
+        if (host == container)
+                return "the same build";
+        for (size_t i = 0; i < sizeof(windows_compatible) / sizeof(windows_compatible[0]); i++)
+                if (windows_compatible[i].host == host &&
+                    windows_compatible[i].container == container)
+                        return windows_compatible[i].note;
+        return NULL;
+}
+
+static void rule_windows_build(struct decision *d, const struct bundle_facts *f,
+                               const struct host_facts *host)
+{
+        const char *image_version = f->has_declared ? f->declared.os_version : "";
+        long want = platform_windows_build(image_version);
+        long have = platform_windows_build(host->platform.os_version);
+        const char *match;
+
+        if (strcmp(f->spec_os, "windows") != 0) {
+                skip(d, RULE_WINDOWS_BUILD, "not a Windows container");
+                return;
+        }
+        if (f->spec.has_hyperv) {
+                skip(d, RULE_WINDOWS_BUILD, "Hyper-V isolation runs other builds (see hyperv)");
+                return;
+        }
+        if (want == 0) {
+                skip(d, RULE_WINDOWS_BUILD, "the image declares no Windows build (os.version%s%s)",
+                     image_version[0] ? " " : "", image_version);
+                return;
+        }
+        if (have == 0) {
+                skip(d, RULE_WINDOWS_BUILD,
+                     "the image is Windows build %ld; this host's build is not known (state it: "
+                     "windows(10.0.BUILD)/amd64)",
+                     want);
+                return;
+        }
+        if ((match = windows_builds_match(have, want)) != NULL) {
+                pass(d, RULE_WINDOWS_BUILD,
+                     "the image is Windows build %ld (%s), this host %ld: %s", want,
+                     f->declared_source, have, match);
+                return;
+        }
+        fail(d, RULE_WINDOWS_BUILD,
+             "the image is Windows build %ld (os.version %s, %s) but this host is build %ld: "
+             "process isolation runs only the host's own build (hcsshim fails with 0xc0370101, "
+             "\"the operating system of the container does not match the operating system of "
+             "the host\")",
+             want, image_version, f->declared_source, have);
+}
+
 /* ---- the policy over the outcomes ---- */
 
 static bool exception_covers(const struct policy_exception *e, enum rule r,
@@ -287,7 +352,8 @@ static void apply_policy(struct decision *d, const struct policy *p,
                 struct rule_result *res = &d->results[r];
                 if (res->outcome != OUTCOME_FAIL)
                         continue;
-                for (size_t i = 0; r >= RULE_BUNDLE && i < p->n_exceptions; i++) {
+                for (size_t i = 0;
+                     !rule_is_fact((enum rule)r) && r >= RULE_BUNDLE && i < p->n_exceptions; i++) {
                         const struct policy_exception *e = &p->exceptions[i];
                         if (!exception_covers(e, (enum rule)r, ctx))
                                 continue;
@@ -301,7 +367,7 @@ static void apply_policy(struct decision *d, const struct policy *p,
                 }
                 if (res->exception)
                         res->action = ACTION_EXCEPTED;
-                else if (r < RULE_CONFIG || p->modes[r] == MODE_ENFORCE)
+                else if (rule_is_fact((enum rule)r) || p->modes[r] == MODE_ENFORCE)
                         res->action = ACTION_REFUSE;
                 else
                         res->action = p->modes[r] == MODE_AUDIT ? ACTION_AUDIT : ACTION_NOTE;
@@ -355,6 +421,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 if (host != NULL) {
                         rule_os(out, facts, host);
                         rule_arch(out, facts, host);
+                        rule_windows_build(out, facts, host);
                 }
         }
         apply_policy(out, in->policy, &in->ctx);

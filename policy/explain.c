@@ -22,7 +22,7 @@ static void put_clean(FILE *f, const char *label, const char *text)
 
 static void executable_line(FILE *f, const struct bundle_facts *facts)
 {
-        char text[2304], platform[3 * PLATFORM_NAME_MAX], format[256];
+        char text[2304], platform[4 * PLATFORM_NAME_MAX], format[256];
         const struct exe_facts *exe = &facts->exe;
 
         if (!facts->exe_checked)
@@ -46,7 +46,7 @@ static void executable_line(FILE *f, const struct bundle_facts *facts)
 
 static void facts_lines(FILE *f, const struct decision_input *in, const struct decision *d)
 {
-        char text[512], platform[3 * PLATFORM_NAME_MAX];
+        char text[512], platform[4 * PLATFORM_NAME_MAX];
 
         if (in->facts) {
                 executable_line(f, in->facts);

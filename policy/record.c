@@ -109,7 +109,19 @@ static void host_object(struct gen *o, const struct host_facts *h)
         }
         open_map(o);
         platform_fields(o, &h->platform);
+        kv_nonempty(o, "os_version", h->platform.os_version);
         kv_nonempty(o, "machine", h->machine);
+        if (strcmp(h->platform.arch, "amd64") == 0)
+                kv(o, "level_source", h->level_source ? h->level_source : "not measured");
+        if (h->userland.arch[0]) {
+                key(o, "userland");
+                open_map(o);
+                platform_fields(o, &h->userland);
+                kv(o, "source", h->userland_source);
+                close_map(o);
+        } else if (h->userland_source[0]) {
+                kv(o, "userland_problem", h->userland_source);
+        }
         if (h->aarch32 != HOST_AARCH32_NOT_ARM64)
                 kv(o, "aarch32", host_aarch32_name(h->aarch32));
         if (h->simulated)
@@ -127,6 +139,7 @@ static void declared_object(struct gen *o, const struct bundle_facts *f)
         open_map(o);
         if (f->has_declared) {
                 platform_fields(o, &f->declared);
+                kv_nonempty(o, "os_version", f->declared.os_version);
                 kv(o, "source", f->declared_source);
         }
         kv_nonempty(o, "problem", f->declared_problem);
@@ -150,6 +163,17 @@ static void detected_object(struct gen *o, const struct bundle_facts *f)
                 kv(o, "resolved", f->exe.resolved);
         kv(o, "format", f->exe.kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(f->exe.kind));
         kv_nonempty(o, "how", format);
+        if (f->exe.kind == EXE_ELF && f->exe.elf.level_source)
+                kv(o, "level_source", f->exe.elf.level_source);
+        if (f->exe.kind == EXE_ELF && f->exe.elf.interp[0]) {
+                key(o, "interpreter");
+                open_map(o);
+                kv(o, "path", f->exe.elf.interp);
+                kv_bool(o, "found", f->exe.interp_found);
+                if (f->exe.elf.interp_x86_isa_needed)
+                        kv_int(o, "x86_isa_needed", f->exe.elf.interp_x86_isa_needed);
+                close_map(o);
+        }
         if (f->exe.n_scripts > 0) {
                 key(o, "scripts");
                 check(o, yajl_gen_array_open(o->g));
