@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../oci/str.h"
+#include "../oci/utf8.h"
 #include "decision.h"
 #include "describe.h"
 
@@ -256,6 +257,14 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     "\"hooks\".",
                     policy);
                 break;
+        case RULE_INTERPRETER:
+                put(t,
+                    "Put the interpreter it names into the image (a glibc program needs a "
+                    "glibc base image, not musl/Alpine; the loader must be built for the same "
+                    "platform as the program), fix the script's #! line, or set rule "
+                    "\"interpreter\" to audit or off in %s.",
+                    policy);
+                break;
         case RULE_WINDOWS_BUILD: {
                 long build = in->host ? platform_windows_build(in->host->platform.os_version) : 0;
                 put(t,
@@ -346,4 +355,11 @@ void decision_compose_reason(const struct decision_input *in, struct decision *o
                 the_rest(&t, out);
         while (t.len > 0 && t.buf[t.len - 1] == ' ')
                 t.buf[--t.len] = '\0';
+        /* names from the image and the spec are in it: no raw control
+         * character reaches a terminal, the runc log or a log reader */
+        if (utf8_needs_cleaning(out->reason)) {
+                char clean[sizeof(out->reason)];
+                utf8_sanitize_visible(out->reason, clean, sizeof(clean));
+                memcpy(out->reason, clean, sizeof(clean));
+        }
 }
