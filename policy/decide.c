@@ -70,6 +70,10 @@ static void rule_bundle(struct decision *d, const struct bundle_facts *f, uid_t 
                 const struct stat *st;
         } files[] = {{"the bundle directory", &f->bundle_st}, {"config.json", &f->config_st}};
 
+        if (f->path_problem[0]) {
+                fail(d, RULE_BUNDLE, "%s", f->path_problem);
+                return;
+        }
         for (size_t i = 0; i < 2; i++) {
                 const struct stat *st = files[i].st;
                 unsigned mode = (unsigned)st->st_mode & 07777;
@@ -90,8 +94,11 @@ static void rule_bundle(struct decision *d, const struct bundle_facts *f, uid_t 
                         return;
                 }
         }
-        pass(d, RULE_BUNDLE, "the bundle and config.json are writable only by uid %u",
-             (unsigned)f->config_st.st_uid);
+        pass(d, RULE_BUNDLE, "the bundle and config.json are writable only by uid %u%s",
+             (unsigned)f->config_st.st_uid,
+             f->paths_checked ? ", and every directory above them and the rootfs only by root "
+                                "or the caller"
+                              : "");
 }
 
 static void rule_os(struct decision *d, const struct bundle_facts *f, const struct exe_view *v,
@@ -538,6 +545,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 rule_bundle(out, facts, in->ctx.caller_uid);
                 rule_hyperv(out, facts);
                 rules_privilege(out, in);
+                rule_hooks(out, in);
                 judge_all(out, facts, host);
                 if (host != NULL)
                         rule_windows_build(out, facts, host);

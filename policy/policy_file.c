@@ -32,6 +32,7 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_SECCOMP] = "seccomp",
         [RULE_WINDOWS_BUILD] = "windows_build",
         [RULE_INTERPRETER] = "interpreter",
+        [RULE_HOOKS] = "hooks",
         [RULE_CERTAIN_FAILURE] = "certain_failure",
 };
 
@@ -90,8 +91,16 @@ int policy_defaults(struct policy *p, struct eg_error *err)
         return set_string(&p->decision_log, POLICY_DEFAULT_DECISION_LOG, err);
 }
 
+const char *const policy_docker_hooks[] = {"/usr/bin/dockerd", "/usr/sbin/dockerd",
+                                           "/usr/local/bin/dockerd", NULL};
+
 void policy_free(struct policy *p)
 {
+        for (size_t i = 0; i < p->n_hooks; i++)
+                free(p->hooks[i]);
+        free(p->hooks);
+        p->hooks = NULL;
+        p->n_hooks = 0;
         for (size_t i = 0; i < p->n_exceptions; i++) {
                 free(p->exceptions[i].name);
                 free(p->exceptions[i].image);
@@ -448,6 +457,34 @@ static int read_path_setting(const struct json_value *v, const char *key, bool l
         return set_string(dst, s, err);
 }
 
+static int read_hooks(const struct json_value *v, struct policy *p, struct eg_error *err)
+{
+        char item[32];
+        const char *s;
+
+        if (v->type != JSON_ARRAY)
+                return bad(err, "hooks", "%s where an array of absolute paths is expected",
+                           json_type_name(v->type));
+        if (v->len > POLICY_HOOKS_MAX)
+                return bad(err, "hooks", "%zu entries, over the limit of %d", v->len,
+                           POLICY_HOOKS_MAX);
+        if (v->len == 0)
+                return 0;
+        if ((p->hooks = calloc(v->len, sizeof(*p->hooks))) == NULL)
+                return eg_error_set(err, 0, "out of memory");
+        for (size_t i = 0; i < v->len; i++) {
+                snprintf(item, sizeof(item), "hooks[%zu]", i);
+                p->n_hooks = i + 1;
+                if ((s = want_string(&v->items[i], item, err)) == NULL)
+                        return -1;
+                if (s[0] != '/')
+                        return bad(err, item, "\"%.64s\" is not an absolute path", s);
+                if (set_string(&p->hooks[i], s, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
 static int read_top(const struct json_value *top, struct policy *p, struct eg_error *err)
 {
         static const char *const keys[] = {"mode",
@@ -463,6 +500,7 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                                            "capabilities",
                                            "privileged",
                                            "seccomp_required",
+                                           "hooks",
                                            NULL};
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
@@ -516,6 +554,8 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 p->has_host = true;
         }
         if ((v = json_get(top, "exceptions")) && read_exceptions(v, p, err) < 0)
+                return -1;
+        if ((v = json_get(top, "hooks")) && read_hooks(v, p, err) < 0)
                 return -1;
 
         for (int r = RULE_CONFIG; r < RULE_COUNT; r++) {

@@ -263,6 +263,13 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     "\"seccomp\" in %s.",
                     policy);
                 break;
+        case RULE_HOOKS:
+                put(t,
+                    "Remove the hook from the container's spec, add its program to \"hooks\" "
+                    "in %s if it is a host hook you trust, or except this container from rule "
+                    "\"hooks\".",
+                    policy);
+                break;
         case RULE_INTERPRETER:
                 put(t,
                     "Put the interpreter it names into the image (a glibc program needs a "
