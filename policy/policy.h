@@ -24,6 +24,10 @@
  * not logged in full again: a restart loop retries for ever. */
 #define POLICY_REPEAT_WINDOW_DEFAULT 3600
 #define POLICY_REPEAT_WINDOW_MAX     (7 * 24 * 3600)
+/* The runtime names dockerd may be asked for (HostConfig.Runtime) that the
+ * engine plugin lets through: the name edgeguard is registered under. */
+#define POLICY_TRUSTED_RUNTIME_DEFAULT "edgeguard"
+#define POLICY_TRUSTED_RUNTIMES_MAX    16
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
@@ -40,6 +44,7 @@ enum rule {
         RULE_PRIVILEGED,   /* it looks like docker run --privileged */
         RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
         RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
+        RULE_RUNTIME,      /* engine plugin: a runtime the policy does not trust (not runc's) */
         RULE_COUNT
 };
 
@@ -76,6 +81,8 @@ struct policy {
         struct platform host; /* a simulated host instead of this machine */
         size_t n_exceptions;
         struct policy_exception *exceptions;
+        size_t n_trusted_runtimes; /* "trusted_runtimes"; the default when absent */
+        char *trusted_runtimes[POLICY_TRUSTED_RUNTIMES_MAX];
 };
 
 /* The built-in policy: the platform rules enforced, but unknown and
