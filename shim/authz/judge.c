@@ -180,7 +180,7 @@ static void context(struct work *w)
                 size_t n = strlen(path) - strlen("/containers/") - strlen("/exec");
                 snprintf(w->id, sizeof(w->id), "%.*s", (int)(n < 255 ? n : 255),
                          path + strlen("/containers/"));
-                ctx->name = w->id;
+                ctx->id = w->id; /* what the exec names: an id or a name */
         }
         ctx->image = w->facts.body ? str_nonempty(w->body.image) : NULL;
         engine_detail(&w->rq, w->facts.body, w->detail, sizeof(w->detail));

@@ -7,7 +7,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "../../oci/cleanup.h"
@@ -28,6 +31,30 @@ static const char usage[] =
         "Docker's authorization plugin for edgeguard's policy (default socket " DEFAULT_SOCKET
         ";\na socket handed over by systemd wins).  Register it with daemon.json\n"
         "\"authorization-plugins\": [\"edgeguard\"].\n";
+
+/* sd_notify(3)'s READY=1, for Type=notify units and tests: the socket
+ * listens and the server runs.  Abstract sockets are spelt "@name". */
+static void notify_ready(void)
+{
+        const char *path = getenv("NOTIFY_SOCKET");
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        size_t n;
+        int fd;
+
+        if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+            (n = strlen(path)) >= sizeof(addr.sun_path))
+                return;
+        memcpy(addr.sun_path, path, n);
+        if (path[0] == '@')
+                addr.sun_path[0] = '\0';
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return;
+        (void)sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&addr,
+                     (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n));
+        close(fd);
+        unsetenv("NOTIFY_SOCKET");
+}
 
 /* A thousand connections from dockerd need a thousand fds. */
 static void raise_fd_limit(void)
@@ -85,6 +112,7 @@ static int serve(const char *socket_path, const char *policy, bool policy_named,
         fprintf(stderr, "edgeguard-authz %s: serving on %s (policy %s, dockerd at %s)\n",
                 EDGEGUARD_VERSION, ours ? socket_path : "the socket systemd handed over", policy,
                 docker_socket);
+        notify_ready();
         sigdelset(&set, SIGALRM);
         do {
                 if (sigwait(&set, &sig) != 0)
