@@ -5,8 +5,9 @@
  * Read what dockerd reads (moby's pkg/authorization, api/server/router,
  * runconfig's ContainerConfigWrapper; Go's encoding/json and net/url):
  * - the envelope's RequestBody is base64 (Go's []byte), absent when the
- *   client's body was empty, not application/json, chunked, or 1 MiB or
- *   more (dockerd 20.10 to 29.3);
+ *   client's body was empty, not application/json, or 1 MiB or more
+ *   (dockerd 20.10 to 29.3); a chunked body under 1 MiB is sent (measured
+ *   on 20.10);
  * - RequestUri is raw: gorilla/mux matches the path decoded once
  *   ("/containers/cre%61te" is a create) after an optional "/vX.Y" prefix;
  *   url.ParseQuery splits the query on '&', decodes '+' and "%XX", and

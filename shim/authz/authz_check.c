@@ -75,7 +75,7 @@ static int parse_args(int argc, char *argv[], struct check_args *a)
 int authz_check_main(int argc, char *argv[])
 {
         struct check_args a = {0};
-        cleanup_free struct host_facts *host = malloc(sizeof(*host));
+        cleanup_free struct host_facts *host = NULL;
         cleanup_free char *text = NULL;
         struct authz_image image = {.status = AUTHZ_IMAGE_FAILED};
         struct authz_daemon daemon = {0};
@@ -89,8 +89,6 @@ int authz_check_main(int argc, char *argv[])
 
         if ((ret = parse_args(argc, argv, &a)) != 0)
                 return ret == 1 ? 0 : ret;
-        if (host == NULL)
-                return fprintf(stderr, "edgeguard-authz check: out of memory\n"), 2;
         if (whole_file_read_at(AT_FDCWD, a.file, a.file, AUTHZ_ENVELOPE_MAX, &text, &len, &st,
                                &err) < 0)
                 return fprintf(stderr, "edgeguard-authz check: %s\n", err.msg), 2;
@@ -112,6 +110,8 @@ int authz_check_main(int argc, char *argv[])
                 str_copy(daemon.detail, sizeof(daemon.detail),
                          "offline (check): give --daemon-isolation and --default-runtime");
         }
+        if ((host = malloc(sizeof(*host))) == NULL)
+                return fprintf(stderr, "edgeguard-authz check: out of memory\n"), 2;
         if (a.host) {
                 if (host_simulate(a.host, host, &host_err) == 0)
                         cfg.host = host;

@@ -41,7 +41,7 @@ const char *judge_endpoint_name(enum authz_endpoint e)
         return "other";
 }
 
-static void daemon_facts(const struct judge_config *cfg, struct authz_daemon *out)
+static void daemon_facts(const struct judge_config *cfg, int timeout_ms, struct authz_daemon *out)
 {
         time_t now = time(NULL);
 
@@ -55,7 +55,11 @@ static void daemon_facts(const struct judge_config *cfg, struct authz_daemon *ou
         pthread_mutex_lock(&info_lock);
         if (info_at == 0 || now - info_at >= INFO_TTL_S || now < info_at || !info_cache.known) {
                 pthread_mutex_unlock(&info_lock);
-                docker_api_info(cfg->docker_socket, cfg->timeout_ms, out);
+                if (timeout_ms <= 0) {
+                        *out = (struct authz_daemon){.detail = "GET /info: no time left"};
+                        return;
+                }
+                docker_api_info(cfg->docker_socket, timeout_ms, out);
                 pthread_mutex_lock(&info_lock);
                 info_cache = *out;
                 info_at = now;
@@ -65,12 +69,13 @@ static void daemon_facts(const struct judge_config *cfg, struct authz_daemon *ou
         pthread_mutex_unlock(&info_lock);
 }
 
-static void image_facts(const struct judge_config *cfg, const char *ref, struct authz_image *out)
+static void image_facts(const struct judge_config *cfg, int timeout_ms, const char *ref,
+                        struct authz_image *out)
 {
         if (ref == NULL || ref[0] == '\0') {
                 *out = (struct authz_image){.status = AUTHZ_IMAGE_NOT_ASKED};
         } else if (cfg->docker_socket) {
-                docker_api_image(cfg->docker_socket, ref, cfg->timeout_ms, out);
+                docker_api_image(cfg->docker_socket, ref, timeout_ms, out);
         } else if (cfg->image) {
                 *out = *cfg->image;
         } else {
@@ -147,8 +152,7 @@ static bool read_request(struct work *w, const char *envelope, size_t len)
         if (!w->rq.has_body) {
                 snprintf(w->request_error, sizeof(w->request_error),
                          "dockerd sent no body with this %s (it sends none of 1 MiB or more, "
-                         "none when chunked, none when not application/json): there is "
-                         "nothing to judge",
+                         "and none when not application/json): there is nothing to judge",
                          judge_endpoint_name(f->endpoint));
                 return true;
         }
@@ -187,7 +191,13 @@ static void context(struct work *w)
         ctx->engine_detail = w->detail;
 }
 
-static void gather(struct work *w, const struct judge_config *cfg)
+/* What is left of the budget for a request's calls into dockerd. */
+static int remaining_ms(const struct judge_config *cfg, struct timespec started)
+{
+        return cfg->timeout_ms - (int)(micros_since(started) / 1000);
+}
+
+static void gather(struct work *w, const struct judge_config *cfg, struct timespec started)
 {
         struct eg_error err = {0};
 
@@ -210,8 +220,8 @@ static void gather(struct work *w, const struct judge_config *cfg)
                 w->in.host_error = cfg->host_error;
         }
         if (w->facts.request_error == NULL && w->facts.endpoint == AUTHZ_CREATE) {
-                image_facts(cfg, w->body.image, &w->facts.image);
-                daemon_facts(cfg, &w->facts.daemon);
+                image_facts(cfg, remaining_ms(cfg, started), w->body.image, &w->facts.image);
+                daemon_facts(cfg, remaining_ms(cfg, started), &w->facts.daemon);
         }
         if (w->facts.image.status == AUTHZ_IMAGE_READ) {
                 w->declared.has_declared = true;
@@ -280,7 +290,7 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
         if (w->request_error[0])
                 w->facts.request_error = w->request_error;
         context(w);
-        gather(w, cfg);
+        gather(w, cfg, started);
         authz_decide(&w->in, &w->facts, &w->d);
         ans->allow = w->d.verdict != VERDICT_REFUSE;
         str_copy(ans->msg, sizeof(ans->msg), w->d.reason);

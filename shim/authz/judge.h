@@ -18,7 +18,7 @@ struct judge_config {
         const struct host_facts *host; /* detected at start; NULL when it could not be */
         const char *host_error;
         bool host_wins; /* check --host: over the policy's "host" */
-        int timeout_ms; /* each call to dockerd */
+        int timeout_ms; /* all of a request's calls into dockerd together */
         bool write_log; /* false for check */
         /* offline facts for check: used when docker_socket is NULL */
         const struct authz_image *image;
