@@ -34,6 +34,9 @@ spec | decide)
         max_len=65536 ;;
 moby)
         cp tests/data/moby/* "$seeds"/ ;;
+authz_request)
+        cp tests/data/authz/*.json "$seeds"/
+        max_len=16384 ;;
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac

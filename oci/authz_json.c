@@ -175,6 +175,13 @@ static int wrong_type(struct parser *p, const char *got)
         return fail(p, "%s where %s is expected", got, expected(s->kind));
 }
 
+/* The member at offset in the struct being filled (void *: its type is
+ * the field table's to know). */
+static void *member(const struct parser *p, size_t offset)
+{
+        return p->base + offset;
+}
+
 static const struct slot *current(const struct parser *p)
 {
         return p->depth == 0 ? &p->top : &p->stack[p->depth - 1].slot;
@@ -183,7 +190,7 @@ static const struct slot *current(const struct parser *p)
 static void set_flag(struct parser *p, const struct slot *s)
 {
         if (s->flag != AJ_NO_FLAG)
-                *(bool *)(p->base + s->flag) = true;
+                *(bool *)member(p, s->flag) = true;
 }
 
 static int push(struct parser *p, enum aj_node node, bool is_array, struct slot slot)
@@ -267,7 +274,7 @@ static int on_boolean(void *ctx, int value)
         const struct slot *s = current(p);
 
         if (s->kind == AJ_BOOL) {
-                *(bool *)(p->base + s->offset) = value != 0;
+                *(bool *)member(p, s->offset) = value != 0;
                 set_flag(p, s);
         } else if (s->kind != AJ_ANY) {
                 return wrong_type(p, "a boolean");
@@ -287,7 +294,7 @@ static int on_number(void *ctx, const char *text, size_t len)
 
 static int on_base64(struct parser *p, const struct slot *s, const unsigned char *text, size_t len)
 {
-        struct authz_request *r = (struct authz_request *)p->base;
+        struct authz_request *r = member(p, 0);
         long n;
 
         /* decoded into the string arena: 3/4 of the text's length */
@@ -314,19 +321,19 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
         case AJ_ANY:
                 break;
         case AJ_STRING:
-                target = (char **)(p->base + slot->offset);
+                target = member(p, slot->offset);
                 if ((*target = copy_string(p, s, len)) == NULL)
                         return 0;
                 break;
         case AJ_BASE64:
                 return on_base64(p, slot, s, len);
         case AJ_STRSLICE: /* strslice.StrSlice: a lone string is a one-item list */
-                ((struct authz_strv *)(p->base + slot->offset))->present = true;
-                if (!append_string(p, (struct authz_strv *)(p->base + slot->offset), s, len))
+                ((struct authz_strv *)member(p, slot->offset))->present = true;
+                if (!append_string(p, member(p, slot->offset), s, len))
                         return 0;
                 break;
         case AJ_STRINGS_ITEM:
-                if (!append_string(p, (struct authz_strv *)(p->base + slot->offset), s, len))
+                if (!append_string(p, member(p, slot->offset), s, len))
                         return 0;
                 break;
         case AJ_LABEL_VALUE:
@@ -362,7 +369,7 @@ static int on_start_array(void *ctx)
                 return push(p, AJ_NODE_SKIP, true, any_slot);
         if (s->kind != AJ_STRINGS && s->kind != AJ_STRSLICE)
                 return wrong_type(p, "an array");
-        ((struct authz_strv *)(p->base + s->offset))->present = true;
+        ((struct authz_strv *)member(p, s->offset))->present = true;
         item.kind = AJ_STRINGS_ITEM;
         return push(p, AJ_NODE_STRINGS, true, item);
 }

@@ -123,7 +123,7 @@ out=$(create "http://d/v1.41/containers/create?name=big" --data-binary @"$T/big.
 check_contains "a body over 1 MiB (dockerd sends the plugin none): refused" "$out" "dockerd sent no body with this create"
 # dockerd 20.10 hands a chunked body (no Content-Length) to the plugin too
 out=$(create -H 'Transfer-Encoding: chunked' "http://d/v1.41/containers/create?name=chunked" -d '{"Image":"edgeguard-test/native:1","HostConfig":{"Runtime":"runc"}}')
-check_contains "a chunked body: read and refused" "$out" "(name chunked, image edgeguard-test/native:1): it asks for the runtime \"runc\""
+check_contains "a chunked body: read and refused" "$out" "(name chunked, image edgeguard-test/native:1): it asks for the runtime"
 check_eq "... neither created" "$(docker ps -aq --filter name=big --filter name=chunked)" ""
 check_eq "every refusal above is in the log, each line whole" \
         "$(jq -r 'select(.door == "authz" and .decision == "refuse") | .rule' "$DECISIONS" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" \
