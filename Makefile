@@ -3,6 +3,7 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+UNITDIR ?= /etc/systemd/system
 DESTDIR ?=
 CC ?= cc
 SAN_CC ?= clang
@@ -170,6 +171,8 @@ demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 install: edgeguard edgeguard-authz
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
 	install -D -m 0755 edgeguard-authz $(DESTDIR)$(BINDIR)/edgeguard-authz
+	install -D -m 0644 systemd/edgeguard-authz.socket $(DESTDIR)$(UNITDIR)/edgeguard-authz.socket
+	sed 's|/usr/local/bin/|$(BINDIR)/|' systemd/edgeguard-authz.service >$(DESTDIR)$(UNITDIR)/edgeguard-authz.service
 
 FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
