@@ -165,7 +165,7 @@ BENCH_RUNS ?= 101
 bench: edgeguard
 	hack/bench.sh $(BENCH_RUNS)
 
-demo: edgeguard $(HELPER_BINS) $(FOREIGN)
+demo: edgeguard edgeguard-authz $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
 
 install: edgeguard edgeguard-authz

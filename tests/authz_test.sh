@@ -8,23 +8,11 @@
 # Run it under flock /tmp/edgeguard-engines.lock, like every engine test.
 if [[ -z ${EDGEGUARD_AUTHZ_NS:-} ]]; then
         [[ $(id -u) -eq 0 ]] || { echo "not ok - authz_test.sh needs root"; echo "0 passed, 1 failed"; exit 1; }
-        # /run/docker/plugins must exist to be mounted over; made here only
-        # if missing, and removed again (empty) afterwards
-        made=""
-        for d in /run/docker /run/docker/plugins; do
-                [[ -d $d ]] || { mkdir "$d" && made="$d $made"; }
-        done
-        EDGEGUARD_AUTHZ_NS=1 unshare -m --propagation private "$0" "$@"
-        rc=$?
-        for d in $made; do rmdir "$d" 2>/dev/null || true; done
-        exit $rc
+        EDGEGUARD_AUTHZ_NS=1 exec "$(dirname "$0")/../hack/plugin-ns.sh" "$0" "$@"
 fi
 source "$(dirname "$0")/lib.sh"
 require_root
-
-mount -t tmpfs -o mode=0755 edgeguard-authz-plugins /run/docker/plugins
-mkdir -p /etc/docker
-mount -t tmpfs -o mode=0755 edgeguard-authz-etc /etc/docker
+check_eq "a private /run/docker/plugins (hack/plugin-ns.sh)" "$(findmnt -n -o SOURCE /run/docker/plugins)" edgeguard-plugins
 
 DOCKER=${DOCKER:-/usr/bin/docker}
 AUTHZ=$TOP/edgeguard-authz
