@@ -162,8 +162,9 @@ peer-test: edgeguard
 
 # Benchmarks against runc (never a test): hack/bench.sh [RUNS]
 BENCH_RUNS ?= 101
-bench: edgeguard
+bench: edgeguard edgeguard-authz $(HELPER_BINS)
 	hack/bench.sh $(BENCH_RUNS)
+	hack/bench-authz.sh
 
 demo: edgeguard edgeguard-authz $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
