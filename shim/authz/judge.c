@@ -1,6 +1,7 @@
 #include "judge.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,10 +112,14 @@ static long long micros_since(struct timespec start)
                (now.tv_nsec - start.tv_nsec) / 1000;
 }
 
-/* Everything one decision needs, on the heap: a thread's stack is small. */
+/* Everything one decision needs, on the heap: a thread's stack is small.
+ * The allow-list needs only the members before `body`: the rest (100 KB)
+ * is zeroed only for a call that is judged. */
 struct work {
         struct authz_request rq;
         struct authz_uri uri;
+        char request_error[EG_ERROR_MSG_MAX];
+        enum authz_endpoint endpoint;
         struct authz_body body;
         struct authz_facts facts;
         struct policy policy;
@@ -122,21 +127,22 @@ struct work {
         struct bundle_facts declared; /* only for the record's "declared" */
         struct decision_input in;
         struct decision d;
-        char request_error[EG_ERROR_MSG_MAX];
         char policy_error[EG_ERROR_MSG_MAX];
         char host_error[EG_ERROR_MSG_MAX];
         char detail[600];
         char id[256];
 };
 
-/* Reads the request; false when it is allowed at once (allow-list). */
-static bool read_request(struct work *w, const char *envelope, size_t len)
+/* The envelope and the URI: all the allow-list needs.  False when the
+ * call is allowed at once. */
+static bool first_look(struct work *w, const char *envelope, size_t len)
 {
         struct eg_error err = {0};
-        struct authz_facts *f = &w->facts;
 
-        f->endpoint = AUTHZ_CREATE; /* unreadable: judged as the strictest call */
+        w->request_error[0] = '\0';
+        w->endpoint = AUTHZ_CREATE; /* unreadable: judged as the strictest call */
         if (authz_request_parse(envelope, len, &w->rq, &err) < 0) {
+                memset(&w->uri, 0, sizeof(w->uri));
                 str_copy(w->request_error, sizeof(w->request_error), err.msg);
                 return true;
         }
@@ -145,25 +151,34 @@ static bool read_request(struct work *w, const char *envelope, size_t len)
                          w->rq.uri ? err.msg : "the AuthZ request has no RequestUri");
                 return true;
         }
+        w->endpoint = authz_endpoint_of(w->rq.method, &w->uri);
+        return w->endpoint != AUTHZ_OTHER;
+}
+
+/* The body of a call that is judged. */
+static void read_body(struct work *w)
+{
+        struct eg_error err = {0};
+        struct authz_facts *f = &w->facts;
+
+        f->endpoint = w->endpoint;
+        if (w->request_error[0])
+                return;
         f->uri = &w->uri;
-        f->endpoint = authz_endpoint_of(w->rq.method, &w->uri);
-        if (f->endpoint == AUTHZ_OTHER)
-                return false;
         if (!w->rq.has_body) {
                 snprintf(w->request_error, sizeof(w->request_error),
                          "dockerd sent no body with this %s (it sends none of 1 MiB or more, "
                          "and none when not application/json): there is nothing to judge",
                          judge_endpoint_name(f->endpoint));
-                return true;
+                return;
         }
         if (authz_body_parse((const char *)w->rq.body, w->rq.body_len, f->endpoint, &w->body,
                              &err) < 0) {
                 snprintf(w->request_error, sizeof(w->request_error), "the %s body: %.900s",
                          judge_endpoint_name(f->endpoint), err.msg);
-                return true;
+                return;
         }
         f->body = &w->body;
-        return true;
 }
 
 static void context(struct work *w)
@@ -273,7 +288,7 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
                    struct judge_answer *ans)
 {
         struct timespec started;
-        cleanup_free struct work *w = calloc(1, sizeof(*w));
+        cleanup_free struct work *w = malloc(sizeof(*w));
 
         clock_gettime(CLOCK_MONOTONIC, &started);
         memset(ans, 0, sizeof(*ans));
@@ -281,11 +296,13 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
                 snprintf(ans->msg, sizeof(ans->msg), "edgeguard-authz: out of memory");
                 return;
         }
-        if (!read_request(w, envelope, len)) {
+        if (!first_look(w, envelope, len)) {
                 ans->allow = true;
                 authz_request_free(&w->rq);
                 return;
         }
+        memset(&w->body, 0, sizeof(*w) - offsetof(struct work, body));
+        read_body(w);
         ans->judged = true;
         if (w->request_error[0])
                 w->facts.request_error = w->request_error;
