@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """bench-authz.py: the engine plugin's measurements, driven by hack/bench-authz.sh.
 
-  latency SOCKET PATH N      N GETs of PATH on one kept-alive connection to
-                             SOCKET; prints "median p99" in microseconds
+  latency SOCKET PATH N [BODY]
+                             N GETs of PATH (POSTs of the file BODY) on one
+                             kept-alive connection to SOCKET; prints
+                             "median p99" in microseconds
   hold SOCKET N FIFO         opens N connections to SOCKET, sends each a
                              /Plugin.Activate and reads the answer, writes
                              "held" to FIFO, and keeps them open until stdin
@@ -40,9 +42,14 @@ def read_response(s, buf):
     return status, rest[length:]
 
 
-def latency(path, url, n):
+def latency(path, url, n, body_file=None):
     s = connect(path)
-    req = ("GET %s HTTP/1.1\r\nHost: docker\r\n\r\n" % url).encode()
+    if body_file:
+        with open(body_file, "rb") as f:
+            body = f.read()
+        req = ("POST %s HTTP/1.1\r\nHost: \r\nContent-Length: %d\r\n\r\n" % (url, len(body))).encode() + body
+    else:
+        req = ("GET %s HTTP/1.1\r\nHost: docker\r\n\r\n" % url).encode()
     buf = b""
     times = []
     for _ in range(n):
@@ -74,6 +81,6 @@ def hold(path, n, fifo):
 
 if __name__ == "__main__":
     if sys.argv[1] == "latency":
-        latency(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        latency(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] if len(sys.argv) > 5 else None)
     elif sys.argv[1] == "hold":
         hold(sys.argv[2], int(sys.argv[3]), sys.argv[4])
