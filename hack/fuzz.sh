@@ -7,7 +7,7 @@
 #
 # Seeds: tests/fuzz/corpus/NAME/, plus the test data of each parser (the
 # config.json corpus, moby's files, the binfmt_misc entries of the fake
-# hosts) and the first 8 KiB of the foreign executables in build/foreign.
+# hosts, the policy the package installs) and the first 8 KiB of the foreign executables in build/foreign.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -34,6 +34,8 @@ spec | decide)
         max_len=65536 ;;
 moby)
         cp tests/data/moby/* "$seeds"/ ;;
+policy)
+        cp dist/policy.json "$seeds/dist-policy.json" ;;  # the one the package installs
 authz_request)
         cp tests/data/authz/*.json "$seeds"/
         max_len=16384 ;;
@@ -44,6 +46,14 @@ binfmt)
         done ;;
 exe)
         for f in build/foreign/*/busybox build/foreign/*/busybox-static build/foreign/*/age; do
+                [[ -f $f ]] || continue
+                head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+        done
+        max_len=8192 ;;
+levels)
+        # programs whose notes state levels, and the host texts in the corpus
+        for f in build/foreign/amd64/busybox build/foreign/amd64/busybox-static /bin/true \
+                /lib64/ld-linux-x86-64.so.2; do
                 [[ -f $f ]] || continue
                 head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
         done

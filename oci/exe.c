@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "shebang.h"
 #include "str.h"
 
 #define reason(out, ...) str_printf_first((out)->reason, sizeof((out)->reason), __VA_ARGS__)
@@ -72,6 +73,7 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
         if (strchr(arg0, '/')) {
                 snprintf(out->file, sizeof(out->file), "%s", arg0);
                 fd = find_executable(q, arg0, &st);
+                out->not_found = fd < 0;
                 if (fd < 0)
                         reason(out, "\"%s\": %s in the image", arg0,
                                errno == EACCES ? "not executable" : strerror(errno));
@@ -108,6 +110,7 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
                         break;
         }
         reason(out, "\"%s\" is not in the image's $PATH (%s)", arg0, dirs);
+        out->not_found = true;
         return -1;
 }
 
@@ -131,33 +134,71 @@ static void resolved_path(int root_fd, int fd, char *out, size_t size)
                 snprintf(out, size, "%s", file + rlen);
 }
 
-/* The interpreter of a #! line, as fs/binfmt_script.c reads it from the
- * first EXE_HEAD_MAX bytes.  Returns -1 when the kernel would refuse. */
-static int shebang_interpreter(const unsigned char *head, size_t len, char *out, size_t size)
+/* load_elf_binary() on PT_INTERP: open_exec() (a missing file is ENOENT,
+ * one without execute permission EACCES), then the interpreter must be ELF
+ * for the machine the executable is for, else ELIBBAD. */
+static void check_elf_interpreter(const struct exe_query *q, struct exe_facts *out)
 {
-        char line[EXE_HEAD_MAX + 1] = {0};
-        char *p, *end;
+        char full[PATH_MAX];
+        unsigned char head[EXE_HEAD_MAX];
+        struct eg_error err;
+        struct stat st;
+        cleanup_close int pfd = -1, fd = -1;
+        const struct elf_info *e = &out->elf, *i = &out->interp_elf;
+        ssize_t n;
 
-        memcpy(line, head, len < EXE_HEAD_MAX ? len : EXE_HEAD_MAX);
-        end = memchr(line, '\n', EXE_HEAD_MAX);
-        if (end == NULL)
-                end = line + EXE_HEAD_MAX; /* no newline: a terminator must follow the name */
-        *end = '\0';
-        for (p = line + 2; *p == ' ' || *p == '\t'; p++)
-                ;
-        size_t n = strcspn(p, " \t");
-        if (n == 0 || p + n >= line + EXE_HEAD_MAX || n >= size)
-                return -1;
-        memcpy(out, p, n);
-        out[n] = '\0';
-        return 0;
+        str_copy(out->interp_path, sizeof(out->interp_path), e->interp);
+        if (in_cwd(q, e->interp, full, sizeof(full)) < 0 ||
+            (pfd = rootfs_open(q->root_fd, full, q->resolver, &err)) < 0 || fstat(pfd, &st) < 0) {
+                out->interp = EXE_INTERP_MISSING;
+                snprintf(out->interp_problem, sizeof(out->interp_problem), "is not in the image");
+                return;
+        }
+        out->interp_found = S_ISREG(st.st_mode);
+        out->interp = EXE_INTERP_BAD;
+        if (!out->interp_found) {
+                snprintf(out->interp_problem, sizeof(out->interp_problem), "is %s",
+                         file_type_name(st.st_mode));
+                return;
+        }
+        if (!(st.st_mode & 0111)) {
+                snprintf(out->interp_problem, sizeof(out->interp_problem),
+                         "is not executable (mode %04o): the kernel fails with \"permission "
+                         "denied\"",
+                         (unsigned)st.st_mode & 07777);
+                return;
+        }
+        if ((fd = rootfs_reopen_regular(pfd, &err)) < 0) {
+                snprintf(out->interp_problem, sizeof(out->interp_problem), "%.180s", err.msg);
+                return;
+        }
+        do
+                n = pread(fd, head, sizeof(head), 0);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0 || !elf_is(head, (size_t)n)) {
+                snprintf(out->interp_problem, sizeof(out->interp_problem),
+                         "is not an ELF file: the kernel fails with \"accessing a corrupted "
+                         "shared library\"");
+                return;
+        }
+        elf_identify(fd, st.st_size, head, (size_t)n, &out->interp_elf);
+        if (i->machine != e->machine || i->bits != e->bits || i->big_endian != e->big_endian) {
+                char p[3 * PLATFORM_NAME_MAX];
+                platform_format(&i->platform, p, sizeof(p));
+                snprintf(out->interp_problem, sizeof(out->interp_problem),
+                         "is built for %.60s (ELF machine %u, %d-bit), not for the executable's "
+                         "machine: the kernel fails with \"accessing a corrupted shared library\"",
+                         i->platform.arch[0] ? p : "another machine", (unsigned)i->machine,
+                         i->bits);
+                return;
+        }
+        out->interp = EXE_INTERP_OK;
+        elf_interp_level(fd, &out->elf); /* the loader's own x86-64 level counts too */
+        out->platform = out->elf.platform;
 }
 
 static void identify_elf(const struct exe_query *q, int fd, off_t size, struct exe_facts *out)
 {
-        struct eg_error err;
-        struct stat st;
-
         out->kind = EXE_ELF;
         elf_identify(fd, size, out->head, out->head_len, &out->elf);
         out->platform = out->elf.platform;
@@ -165,13 +206,10 @@ static void identify_elf(const struct exe_query *q, int fd, off_t size, struct e
                 reason(out, "%s: %s", out->file, out->elf.problem);
         if (out->elf.interp[0] == '\0')
                 return;
-        int ifd = rootfs_open(q->root_fd, out->elf.interp, q->resolver, &err);
-        out->interp_found = ifd >= 0 && fstat(ifd, &st) == 0 && S_ISREG(st.st_mode);
-        if (ifd >= 0)
-                close(ifd);
-        if (!out->interp_found)
-                reason(out, "%s: its ELF interpreter %s is not in the image", out->file,
-                       out->elf.interp);
+        check_elf_interpreter(q, out);
+        if (out->interp != EXE_INTERP_OK)
+                reason(out, "%s: its ELF interpreter %s %s", out->file, out->elf.interp,
+                       out->interp_problem);
 }
 
 /* Identifies the file behind path_fd; on a #! script, returns the O_PATH fd
@@ -221,7 +259,7 @@ static int identify_one(const struct exe_query *q, int path_fd, struct exe_facts
                         reason(out, "%s: %s", out->file, out->pe.problem);
                 return -1;
         }
-        if (out->head_len >= 2 && out->head[0] == '#' && out->head[1] == '!')
+        if (shebang_is(out->head, out->head_len))
                 return -2;
         reason(out,
                "%s is not ELF, PE or a #! script (the kernel runs it only if binfmt_misc "
@@ -232,7 +270,8 @@ static int identify_one(const struct exe_query *q, int path_fd, struct exe_facts
 
 static int follow_script(const struct exe_query *q, struct exe_facts *out)
 {
-        char interp[PATH_MAX], full[PATH_MAX];
+        char full[PATH_MAX];
+        struct shebang sb;
         struct eg_error err;
         int fd;
 
@@ -244,25 +283,42 @@ static int follow_script(const struct exe_query *q, struct exe_facts *out)
                 return -1;
         }
         snprintf(out->scripts[out->n_scripts++], PATH_MAX, "%s", out->file);
-        if (shebang_interpreter(out->head, out->head_len, interp, sizeof(interp)) < 0) {
+        if (shebang_parse(out->head, out->head_len, &sb) < 0) {
                 reason(out, "%s: a #! line without an interpreter the kernel accepts", out->file);
                 return -1;
         }
-        if (in_cwd(q, interp, full, sizeof(full)) < 0) {
+        out->crlf = out->crlf || sb.crlf;
+        out->has_script_arg = sb.has_arg;
+        str_copy(out->script_arg, sizeof(out->script_arg), sb.arg);
+        if (in_cwd(q, sb.interp, full, sizeof(full)) < 0) {
                 reason(out, "%s: #! interpreter path too long", out->file);
                 return -1;
         }
         memset(out->head, 0, sizeof(out->head));
         out->head_len = 0;
         out->resolved[0] = '\0';
-        fd = rootfs_open(q->root_fd, full, q->resolver, &err);
+        /* "#!\0": the kernel takes the empty name, and open_exec("") fails */
+        fd = sb.interp[0] ? rootfs_open(q->root_fd, full, q->resolver, &err) : -1;
+        if (sb.interp[0] == '\0')
+                err.errnum = ENOENT;
         if (fd < 0) {
-                reason(out, "%s is a #! script whose interpreter %s is not in the image (%s)",
-                       out->file, interp, strerror(err.errnum));
-                snprintf(out->file, sizeof(out->file), "%s", interp);
+                out->interp = EXE_INTERP_MISSING;
+                str_copy(out->interp_path, sizeof(out->interp_path), sb.interp);
+                if (sb.crlf && !sb.has_arg)
+                        snprintf(out->interp_problem, sizeof(out->interp_problem),
+                                 "is not in the image: the script has Windows (CRLF) line "
+                                 "endings, so its #! line names the interpreter with a "
+                                 "carriage return at the end (convert it to Unix line "
+                                 "endings, e.g. with dos2unix)");
+                else
+                        snprintf(out->interp_problem, sizeof(out->interp_problem),
+                                 "is not in the image (%s)", strerror(err.errnum));
+                reason(out, "%s is a #! script whose interpreter %s %s", out->file, sb.interp,
+                       out->interp_problem);
+                snprintf(out->file, sizeof(out->file), "%s", sb.interp);
                 return -1;
         }
-        snprintf(out->file, sizeof(out->file), "%s", interp);
+        snprintf(out->file, sizeof(out->file), "%s", sb.interp);
         return fd;
 }
 

@@ -19,6 +19,17 @@
 #define EXE_INTERPRETERS_MAX 5   /* exec_binprm() fails with ELOOP past this many rewrites */
 #define EXE_PATH_DIRS_MAX    256 /* $PATH directories searched: a bound on a hostile PATH */
 
+/* The program loader or script interpreter the kernel opens on the way,
+ * when it would make the exec fail although the file itself is fine. */
+enum exe_interp {
+        EXE_INTERP_NONE,    /* static ELF, PE, or nothing to load on the way */
+        EXE_INTERP_OK,      /* PT_INTERP: a regular ELF file for the same machine */
+        EXE_INTERP_MISSING, /* PT_INTERP or a #! interpreter absent: execve fails ENOENT */
+        EXE_INTERP_BAD,     /* PT_INTERP not ELF, or for another machine: ELIBBAD
+                             * ("accessing a corrupted shared library"), or
+                             * not executable: EACCES (load_elf_binary) */
+};
+
 enum exe_kind {
         EXE_UNIDENTIFIED, /* not found, not a regular file, unknown format: see reason */
         EXE_ELF,
@@ -42,7 +53,17 @@ struct exe_facts {
         bool relative_path_hit;   /* found through a relative $PATH entry (Go's ErrDot) */
         struct elf_info elf;
         struct pe_info pe;
-        bool interp_found;                /* ELF: PT_INTERP names a regular file in the rootfs */
+        bool interp_found; /* ELF: PT_INTERP names a regular file in the rootfs */
+        bool not_found;    /* the program itself is not in the image (or not executable) */
+        bool crlf;         /* a #! line on the way ends in "\r\n" (Windows line endings) */
+        enum exe_interp interp;
+        char interp_path[ELF_INTERP_MAX]; /* the loader or #! interpreter interp is about */
+        char interp_problem[256];         /* what is wrong with it, when MISSING or BAD */
+        struct elf_info interp_elf;       /* PT_INTERP's own header, when it is ELF */
+        /* a #! line's words after the interpreter: [arg,] script; the
+         * interpreter gets them first (fs/binfmt_script.c) */
+        char script_arg[EXE_HEAD_MAX];
+        bool has_script_arg;
         unsigned char head[EXE_HEAD_MAX]; /* the first bytes of file, for binfmt_misc */
         size_t head_len;
         /* The path buffers come last and are reset as empty strings, not

@@ -31,20 +31,27 @@
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
-        RULE_POLICY,       /* the policy file cannot be used: not configurable */
-        RULE_HOST,         /* the host's platform cannot be told: not configurable */
-        RULE_CONFIG,       /* config.json unreadable or ambiguous */
-        RULE_BUNDLE,       /* bundle or config.json writable by another user */
-        RULE_OS,           /* container OS family differs from the host's */
-        RULE_HYPERV,       /* Hyper-V isolation asked for */
-        RULE_ARCH,         /* the host cannot run the executable's architecture */
-        RULE_EMULATION,    /* only a binfmt_misc emulator would run it */
-        RULE_UNKNOWN,      /* the executable could not be identified */
-        RULE_METADATA,     /* the image's declared platform differs from the executable's */
-        RULE_PRIVILEGED,   /* it looks like docker run --privileged */
-        RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
-        RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
-        RULE_RUNTIME,      /* engine plugin: a runtime the policy does not trust (not runc's) */
+        RULE_POLICY,        /* the policy file cannot be used: not configurable */
+        RULE_HOST,          /* the host's platform cannot be told: not configurable */
+        RULE_CONFIG,        /* config.json unreadable or ambiguous */
+        RULE_BUNDLE,        /* bundle or config.json writable by another user */
+        RULE_OS,            /* container OS family differs from the host's */
+        RULE_HYPERV,        /* Hyper-V isolation asked for */
+        RULE_ARCH,          /* the host cannot run the executable's architecture */
+        RULE_EMULATION,     /* only a binfmt_misc emulator would run it */
+        RULE_UNKNOWN,       /* the executable could not be identified */
+        RULE_METADATA,      /* the image's declared platform differs from the executable's */
+        RULE_PRIVILEGED,    /* it looks like docker run --privileged */
+        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
+        RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
+        RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
+        RULE_RUNTIME,       /* engine plugin: a runtime the policy does not trust (not runc's) */
+        /* What will certainly fail whatever the policy says (a capability
+         * outside the bounding set runc inherits): a fact, not policy, so no
+         * mode and no exception applies; last, so a waivable rule that also
+         * fails is still named first. */
+        RULE_CERTAIN_FAILURE,
         RULE_COUNT
 };
 
@@ -79,6 +86,7 @@ struct policy {
         uint64_t capabilities; /* the allow-list, when has_capabilities */
         bool has_host;
         struct platform host; /* a simulated host instead of this machine */
+        char host_text[128];  /* as written: host_simulate's grammar (userland, OS version) */
         size_t n_exceptions;
         struct policy_exception *exceptions;
         size_t n_trusted_runtimes; /* "trusted_runtimes"; the default when absent */
@@ -100,6 +108,10 @@ void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
+
+/* Rules the policy cannot set or except: the policy file itself, the host,
+ * and certain failures. */
+bool rule_is_fact(enum rule r);
 
 /* Whether an exception's name and image patterns cover the container. */
 bool policy_exception_matches(const struct policy_exception *e, const char *name, const char *id,

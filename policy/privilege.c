@@ -127,10 +127,14 @@ static void rule_capabilities(struct decision *d, const struct decision_input *i
                            "with a warning)",
                            len ? "; " : "", last, names);
         }
-        if (not_grantable)
-                put_set(text, sizeof(text), &len, not_grantable,
-                        "not in the bounding set runc inherits (runc would fail: \"unable to "
-                        "apply caps: operation not permitted\")");
+        if (not_grantable) {
+                capability_list(not_grantable, names, sizeof(names));
+                fail(d, RULE_CERTAIN_FAILURE,
+                     "%s %s not in the bounding set runc inherits from the engine: runc would "
+                     "fail with \"unable to apply caps: operation not permitted\" (no policy "
+                     "setting or exception changes that)",
+                     names, capability_count(not_grantable) > 1 ? "are" : "is");
+        }
         if (len) {
                 fail(d, RULE_CAPABILITIES, "%s", text);
                 return;
@@ -261,6 +265,14 @@ void rules_privilege(struct decision *d, const struct decision_input *in)
 {
         struct held_caps c;
 
+        pass(d, RULE_CERTAIN_FAILURE, "nothing known to make runc fail");
+        if (strcmp(in->facts->spec_os, "windows") == 0) {
+                /* Linux's capabilities, seccomp and devices mean nothing there */
+                skip(d, RULE_PRIVILEGED, "a Windows container");
+                skip(d, RULE_CAPABILITIES, "a Windows container");
+                skip(d, RULE_SECCOMP, "a Windows container");
+                return;
+        }
         read_caps(&in->facts->spec, &c);
         rule_privileged(d, in, &c);
         rule_capabilities(d, in, &c);

@@ -7,6 +7,7 @@
 #include "../oci/str.h"
 #include "argv.h"
 #include "policy_load.h"
+#include "runc_path.h"
 
 /* Engines that say who the container is in the spec: containerd's CRI
  * (Kubernetes, k3s) and nerdctl.  Docker's own names come from its store. */
@@ -67,6 +68,19 @@ static void bundle_path(struct evaluation *ev, const char *bundle)
                          bundle && bundle[0] ? bundle : ".");
 }
 
+/* The runc that main() will exec, found the same way (EDGEGUARD_RUNC over
+ * the policy's "runtime"), for its ELF header: the userland's platform.
+ * NULL when none is found (main then refuses on its own). */
+static const char *runtime_path(const struct policy *p)
+{
+        const char *configured = getenv("EDGEGUARD_RUNC");
+        struct eg_error err;
+
+        if (configured == NULL || configured[0] == '\0')
+                configured = p->runtime;
+        return runc_path_find(configured, runc_default_paths, "/proc/self/exe", &err);
+}
+
 struct evaluation *evaluate(const struct evaluation_request *rq)
 {
         /* Not calloc: the members are filled below by their readers (policy,
@@ -88,15 +102,14 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
         }
 
         if (host == NULL && ev->policy.has_host) {
-                char text[3 * PLATFORM_NAME_MAX];
-                platform_format(&ev->policy.host, text, sizeof(text));
-                if (host_simulate(text, &ev->host, &err) == 0)
+                if (host_simulate(ev->policy.host_text, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         } else if (host != NULL) {
                 if (host_simulate(host, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         } else {
                 host_sources_default(&sources);
+                sources.runtime = runtime_path(&ev->policy);
                 if (host_detect(&sources, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         }

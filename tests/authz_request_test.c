@@ -301,7 +301,7 @@ TEST(decide_privilege)
 TEST(elf_head_for_binfmt)
 {
         unsigned char head[BINFMT_BUF_SIZE];
-        struct platform p = {"linux", "s390x", ""};
+        struct platform p = {.os = "linux", .arch = "s390x"};
 
         CHECK(authz_elf_head(&p, head));
         CHECK(memcmp(head, "\177ELF\002\002\001", 7) == 0);

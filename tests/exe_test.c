@@ -259,9 +259,20 @@ TEST(real_dynamic_binaries_and_their_interpreter)
         CHECK(!f->interp_found);
         CHECK(strstr(f->reason, "its ELF interpreter /lib/ld-linux-aarch64.so.1 is not in the "
                                 "image") != NULL);
+        CHECK(f->interp == EXE_INTERP_MISSING);
         put_text("/lib/ld-linux-aarch64.so.1", "x", 0755);
         identify("/bin/arm64-dynamic", NULL, "/", f);
         CHECK(f->interp_found);
+        CHECK(f->interp == EXE_INTERP_BAD); /* load_elf_binary: ELIBBAD */
+        CHECK(strstr(f->reason, "is not an ELF file") != NULL);
+        copy_foreign("amd64", "ld-musl", "/lib/ld-linux-aarch64.so.1");
+        identify("/bin/arm64-dynamic", NULL, "/", f);
+        CHECK(f->interp == EXE_INTERP_BAD);
+        CHECK_STR(f->interp_elf.platform.arch, "amd64");
+        copy_foreign("arm64", "ld-linux", "/lib/ld-linux-aarch64.so.1");
+        identify("/bin/arm64-dynamic", NULL, "/", f);
+        CHECK(f->interp == EXE_INTERP_OK);
+        CHECK_STR(f->interp_elf.platform.arch, "arm64");
         CHECK_STR(f->reason, "");
         identify("/bin/armhf-dynamic", NULL, "/", f);
         CHECK_STR(f->elf.interp, "/lib/ld-linux-armhf.so.3");

@@ -215,11 +215,36 @@ TEST(capability_runc_cannot_grant)
                                      .cap_last = 40,
                                      .cap_bounding = bounding,
                                      .policy = "{\"rules\":{\"capabilities\":\"enforce\"}}"});
-        expect(VERDICT_REFUSE, RULE_CAPABILITIES,
-               WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits (runc would "
-                     "fail: \"unable to apply caps: operation not permitted\")"));
-        expect_rule(RULE_CAPABILITIES, OUTCOME_FAIL,
+        /* a certain failure, not the capabilities policy's business */
+        expect(VERDICT_REFUSE, RULE_CERTAIN_FAILURE,
+               WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits from the engine: "
+                     "runc would fail with \"unable to apply caps: operation not permitted\"\0"
+                     "Drop those capabilities"));
+        expect_rule(RULE_CERTAIN_FAILURE, OUTCOME_FAIL,
                     WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits"));
+        expect_rule(RULE_CAPABILITIES, OUTCOME_PASS, NULL);
+        /* the field case: docker run --privileged under exceptions for privileged,
+         * capabilities and seccomp, on a host whose bounding set lacks
+         * CAP_SYS_RESOURCE: no exception lets runc's failure through */
+        decide_scene(&(struct scene){
+                .host = "linux/amd64",
+                .cap_last = 40,
+                .cap_bounding = bounding,
+                .name = "debug",
+                .policy = "{\"rules\":{\"capabilities\":\"enforce\",\"privileged\":"
+                          "\"enforce\",\"seccomp\":\"enforce\"},\"exceptions\":[{\"name\":"
+                          "\"debug\",\"rules\":[\"privileged\",\"capabilities\",\"seccomp\"],"
+                          "\"reason\":\"field debugging\"}]}"});
+        expect(VERDICT_REFUSE, RULE_CERTAIN_FAILURE, WORDS("CAP_SYS_RESOURCE"));
+        /* and the policy cannot name it */
+        decide_scene(&(struct scene){.host = "linux/amd64",
+                                     .policy = "{\"exceptions\":[{\"name\":\"x\",\"rules\":["
+                                               "\"certain_failure\"],\"reason\":"
+                                               "\"x\"}]}"});
+        expect(VERDICT_REFUSE, RULE_POLICY, WORDS("certain_failure cannot be excepted"));
+        decide_scene(&(struct scene){.host = "linux/amd64",
+                                     .policy = "{\"rules\":{\"certain_failure\":\"off\"}}"});
+        expect(VERDICT_REFUSE, RULE_POLICY, WORDS("certain_failure has no mode"));
         /* in the bounding set alone it is only not there: runc does not fail */
         caps_spec("{bounding:[\"CAP_SYS_RESOURCE\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64",

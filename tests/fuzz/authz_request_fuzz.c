@@ -22,7 +22,7 @@ static void decide_body(const struct authz_uri *uri, const struct authz_body *bo
 
         in.ctx = (struct decision_context){.id = "", .name = "fuzz", .door = "authz"};
         f.image.status = AUTHZ_IMAGE_READ;
-        f.image.platform = (struct platform){"linux", "arm64", ""};
+        f.image.platform = (struct platform){.os = "linux", .arch = "arm64"};
         f.daemon = (struct authz_daemon){.known = true, .default_runtime = "runc"};
         authz_decide(&in, &f, &d);
         if (d.reason[0] == '\0')
