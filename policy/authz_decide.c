@@ -90,6 +90,14 @@ static void rule_runtime(struct decision *d, const struct decision_input *in,
 
 /* ---- hyperv ---- */
 
+static bool hyperv_asked(const struct asked *a)
+{
+        for (int i = 0; i < 2; i++)
+                if (a->isolations[i] && strcasecmp(a->isolations[i], "hyperv") == 0)
+                        return true;
+        return false;
+}
+
 static void rule_hyperv(struct decision *d, const struct authz_facts *f, const struct asked *a)
 {
         bool chosen = false;
@@ -242,6 +250,40 @@ static void rules_platform(struct decision *d, const struct decision_input *in,
         }
 }
 
+/* Process isolation runs only the host's own Windows build (hcsshim's
+ * 0xc0370101), as the runtime's rule windows_build says. */
+static void rule_windows_build(struct decision *d, const struct decision_input *in,
+                               const struct authz_facts *f, const struct asked *a)
+{
+        const struct authz_image *img = &f->image;
+        long want = platform_windows_build(img->os_version);
+        long have = in->host ? platform_windows_build(in->host->platform.os_version) : 0;
+        const char *match;
+
+        if (img->status != AUTHZ_IMAGE_READ || strcmp(img->platform.os, "windows") != 0) {
+                skip(d, RULE_WINDOWS_BUILD, "not a Windows image");
+                return;
+        }
+        if (d->results[RULE_HYPERV].outcome == OUTCOME_FAIL || hyperv_asked(a)) {
+                skip(d, RULE_WINDOWS_BUILD, "Hyper-V isolation runs other builds (see hyperv)");
+                return;
+        }
+        if (want == 0 || have == 0) {
+                skip(d, RULE_WINDOWS_BUILD, "the %s Windows build is not known",
+                     want == 0 ? "image's" : "host's");
+                return;
+        }
+        if ((match = windows_builds_match(have, want)) != NULL) {
+                pass(d, RULE_WINDOWS_BUILD, "the image is Windows build %ld, this host %ld: %s",
+                     want, have, match);
+                return;
+        }
+        fail(d, RULE_WINDOWS_BUILD,
+             "the image is Windows build %ld (os.version %.40s) but this host is build %ld: "
+             "process isolation runs only the host's own build (hcsshim fails with 0xc0370101)",
+             want, img->os_version, have);
+}
+
 /* ---- privileged, capabilities, seccomp ---- */
 
 /* Docker's spelling of a capability ("net_admin", "CAP_NET_ADMIN") as
@@ -378,6 +420,7 @@ static void judge_create(struct decision *d, const struct decision_input *in,
         rule_runtime(d, in, f, &a);
         rule_hyperv(d, f, &a);
         rules_platform(d, in, f, f->body->image);
+        rule_windows_build(d, in, f, &a);
         privilege_asked(d, in, &a);
 }
 

@@ -345,7 +345,7 @@ static const struct {
         {22000, 20348, "Windows 11 21H2 runs Windows Server 2022 images"},
 };
 
-static const char *windows_builds_match(long host, long container)
+const char *windows_builds_match(long host, long container)
 {
         if (host == container)
                 return "the same build";

@@ -268,6 +268,28 @@ TEST(decide_platform)
         scene_free(s);
 }
 
+TEST(decide_windows_build)
+{
+        struct scene *s = scene("windows(10.0.17763)/amd64", NULL,
+                                "{\"HostConfig\":{\"Isolation\":\"process\"}}");
+
+        strcpy(s->facts.image.os_version, "10.0.20348.1");
+        decide_scene(s);
+        CHECK(s->d.rule == RULE_WINDOWS_BUILD);
+        CHECK(strstr(s->d.reason, "the image is Windows build 20348") != NULL);
+        strcpy(s->facts.image.os_version, "10.0.17763.4377");
+        decide_scene(s);
+        CHECK(s->d.verdict == VERDICT_ALLOW);
+        scene_free(s);
+
+        s = scene("windows(10.0.17763)/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"hyperv\"}}");
+        strcpy(s->facts.image.os_version, "10.0.20348.1");
+        decide_scene(s);
+        CHECK(s->d.rule == RULE_HYPERV); /* not windows_build: Hyper-V runs other builds */
+        CHECK(s->d.results[RULE_WINDOWS_BUILD].outcome == OUTCOME_SKIPPED);
+        scene_free(s);
+}
+
 TEST(decide_privilege)
 {
         const char *strict = "{\"privileged\":\"refuse\",\"seccomp_required\":true,"
@@ -315,5 +337,5 @@ TEST(elf_head_for_binfmt)
 
 HARNESS_MAIN(RUN(envelope_and_base64_body); RUN(base64); RUN(uri_as_dockerd_routes_it);
              RUN(create_body_fields); RUN(body_read_as_go_or_refused); RUN(depth_bounded);
-             RUN(decide_runtime_and_hyperv); RUN(decide_platform); RUN(decide_privilege);
-             RUN(elf_head_for_binfmt))
+             RUN(decide_runtime_and_hyperv); RUN(decide_platform); RUN(decide_windows_build);
+             RUN(decide_privilege); RUN(elf_head_for_binfmt))

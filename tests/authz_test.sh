@@ -213,6 +213,9 @@ done
 out=$("$AUTHZ" check --policy "$D/policy.json" --host windows/amd64 --image-platform windows/amd64 \
         --daemon-isolation hyperv --default-runtime edgeguard "$TOP/tests/data/authz/windows-default-isolation-create.json")
 check_contains "check: default isolation on a Hyper-V-default daemon is Hyper-V" "$out" "whose default is Hyper-V (GET /info)"
+out=$("$AUTHZ" check --policy "$D/policy.json" --host "windows(10.0.17763)/amd64" --image-platform "windows(10.0.20348.1)/amd64" \
+        --daemon-isolation process --default-runtime edgeguard "$TOP/tests/data/authz/windows-process-create.json")
+check_contains "check: a Windows Server 2022 image, process-isolated on build 17763: refused" "$out" "[rule windows_build]"
 
 # ---- the plugin killed: every API call stalls, then fails; restarted: dockerd recovers
 kill -KILL "$PLUGIN_PID"

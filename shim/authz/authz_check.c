@@ -15,7 +15,7 @@
 
 static const char usage[] =
         "usage: edgeguard-authz check [--json] [--policy FILE] [--host OS/ARCH[/VARIANT]]\n"
-        "                             [--image-platform OS/ARCH[/VARIANT]]\n"
+        "                             [--image-platform OS[(OSVERSION)]/ARCH[/VARIANT]]\n"
         "                             [--daemon-isolation process|hyperv]\n"
         "                             [--default-runtime NAME] [--docker-host unix://PATH]\n"
         "                             REQUEST.json\n"
@@ -95,6 +95,7 @@ int authz_check_main(int argc, char *argv[])
         if (a.image_platform) {
                 if (platform_parse(a.image_platform, &image.platform, &err) < 0)
                         return usage_error("--image-platform: %s", err.msg);
+                str_copy(image.os_version, sizeof(image.os_version), image.platform.os_version);
                 image.status = AUTHZ_IMAGE_READ;
         } else {
                 snprintf(image.detail, sizeof(image.detail),
