@@ -199,6 +199,10 @@ check_eq "... its record has IoT Edge's labels" "$(authz_record SimulatedTempera
         'net.azure-devices.edge.owner=Microsoft.Azure.Devices.Edge.Agent; net.azure-devices.edge.env={}'
 check_eq "windows: a list is allowed at once, without a record" "$(post windows-list.json)" '{"Allow":true}'
 check_contains "windows: a create without a body refused" "$(post windows-create-no-body.json)" "dockerd sent no body"
+head -c 2200000 /dev/zero | tr '\0' a >"$T/huge"
+check_contains "an AuthZ request over 2 MiB posted to the plugin: refused unread" \
+        "$(curl -s --unix-socket "$SOCK" -X POST http://p/AuthZPlugin.AuthZReq --data-binary @"$T/huge")" "is over 2097152 bytes"
+check_eq "... and logged" "$(jq -r 'select(.reason | contains("is over 2097152 bytes")) | .rule' "$DECISIONS")" config
 policy
 for f in "$TOP"/tests/data/authz/*.json; do
         EG_OUT=$("$AUTHZ" check --policy "$D/policy.json" --host windows/amd64 --image-platform windows/amd64 \

@@ -141,7 +141,11 @@ static bool first_look(struct work *w, const char *envelope, size_t len)
 
         w->request_error[0] = '\0';
         w->endpoint = AUTHZ_CREATE; /* unreadable: judged as the strictest call */
-        if (authz_request_parse(envelope, len, &w->rq, &err) < 0) {
+        if (envelope == NULL) {
+                memset(&w->rq, 0, sizeof(w->rq)); /* authz_request_free'd below */
+                eg_error_set(&err, 0, "the AuthZ request is over %u bytes", AUTHZ_ENVELOPE_MAX);
+        }
+        if (envelope == NULL || authz_request_parse(envelope, len, &w->rq, &err) < 0) {
                 memset(&w->uri, 0, sizeof(w->uri));
                 str_copy(w->request_error, sizeof(w->request_error), err.msg);
                 return true;

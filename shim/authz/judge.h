@@ -33,8 +33,9 @@ struct judge_answer {
         size_t record_len;
 };
 
-/* Never fails: what cannot be read is refused with a message.  free the
- * answer's record. */
+/* Never fails: what cannot be read is refused with a message; envelope
+ * NULL stands for one over AUTHZ_ENVELOPE_MAX, not kept.  free the answer's
+ * record. */
 void judge_request(const struct judge_config *cfg, const char *envelope, size_t len,
                    struct judge_answer *ans);
 

@@ -109,14 +109,8 @@ static enum MHD_Result route(struct server *s, struct MHD_Connection *c, const c
                 return answer(c, true, NULL, NULL);
         if (strcmp(url, "/AuthZPlugin.AuthZReq") != 0)
                 return reply(c, MHD_HTTP_NOT_FOUND, "{\"Err\":\"no such endpoint\"}", 26);
-        if (u->too_large) {
-                /* judged like a request without a body: refused, and said why */
-                return answer(c, false,
-                              "edgeguard-authz: the AuthZ request is over its size limit: "
-                              "refused",
-                              NULL);
-        }
-        judge_request(s->cfg, u->data ? u->data : "", u->len, &ans);
+        /* an oversized request is judged (refused and logged) unread */
+        judge_request(s->cfg, u->too_large ? NULL : u->data ? u->data : "", u->len, &ans);
         ret = answer(c, ans.allow, ans.allow ? NULL : ans.msg, NULL);
         free(ans.record);
         return ret;
