@@ -47,8 +47,8 @@ enum rule {
         RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
         RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
-        RULE_HOOKS, /* a host hook not allow-listed, or a container hook the host cannot run */
-        RULE_RUNTIME,       /* engine plugin: a runtime the policy does not trust (not runc's) */
+        RULE_HOOKS,   /* a host hook not allow-listed, or a container hook the host cannot run */
+        RULE_RUNTIME, /* engine plugin: a runtime the policy does not trust (not runc's) */
         /* What will certainly fail whatever the policy says (a capability
          * outside the bounding set runc inherits): a fact, not policy, so no
          * mode and no exception applies; last, so a waivable rule that also
