@@ -381,6 +381,7 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
         case NODE_NAMESPACE:
                 *items = (void **)&spec->namespaces, *len = &spec->n_namespaces;
                 *size = sizeof(*spec->namespaces);
+                return true;
         case NODE_SYSCALL:
                 *items = (void **)&spec->seccomp_syscalls, *len = &spec->n_seccomp_syscalls;
                 *size = sizeof(*spec->seccomp_syscalls);
