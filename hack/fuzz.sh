@@ -29,13 +29,16 @@ mkdir -p "$corpus" "$artifacts" "$seeds"
 [[ -d tests/fuzz/corpus/$name ]] && cp tests/fuzz/corpus/"$name"/* "$seeds"/
 max_len=4096
 case $name in
-spec | decide)
+spec | decide | view)
         find tests/data/spec -name '*.json' -exec cp -t "$seeds" {} +
         max_len=65536 ;;
 moby)
         cp tests/data/moby/* "$seeds"/ ;;
 policy)
         cp dist/policy.json "$seeds/dist-policy.json" ;;  # the one the package installs
+authz_request)
+        cp tests/data/authz/*.json "$seeds"/
+        max_len=16384 ;;
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "path.h"
 #include "shebang.h"
 #include "str.h"
 
@@ -30,53 +32,87 @@ static const char *file_type_name(mode_t mode)
         return "not a regular file";
 }
 
-/* A container path as the process will name it: relative ones are taken
- * from cwd, by concatenation (the kernel resolves ".." physically). */
-static int in_cwd(const struct exe_query *q, const char *path, char *out, size_t size)
+/* Looks path up in the container's view from process.cwd (runc's init has
+ * made it and changed into it): an O_PATH fd, or -1 with err.  A directory
+ * without an fd (an empty tmpfs) is EISDIR. */
+static int lookup(const struct exe_query *q, const char *path, char *resolved, size_t size,
+                  struct exe_facts *out, struct eg_error *err)
 {
-        const char *cwd = q->cwd && q->cwd[0] ? q->cwd : "/";
-        int n = path[0] == '/' ? snprintf(out, size, "%s", path)
-                               : snprintf(out, size, "%s%s%s", cwd,
-                                          cwd[strlen(cwd) - 1] == '/' ? "" : "/", path);
-        return n < 0 || (size_t)n >= size ? -1 : 0;
+        struct view_node *n = malloc(sizeof(*n));
+        int fd;
+
+        if (n == NULL)
+                return eg_error_set(err, ENOMEM, "out of memory");
+        if (view_lookup(q->view, q->cwd, path, n, err) < 0) {
+                free(n);
+                return -1;
+        }
+        fd = n->fd;
+        if (fd < 0 && n->kind == VIEW_NULL) /* a masked file: /dev/null is there */
+                fd = open("/dev/null", O_PATH | O_CLOEXEC);
+        if (fd < 0) {
+                eg_error_set(err, EISDIR, "%s: a directory", n->path);
+        } else {
+                if (resolved)
+                        snprintf(resolved, size, "%s", n->path);
+                if (out)
+                        out->layer = n->layer;
+        }
+        free(n);
+        return fd;
 }
 
-/* Go's findExecutable: stat (following symlinks), not a directory, some
- * execute bit.  Returns an O_PATH fd, or -1 with errno. */
-static int find_executable(const struct exe_query *q, const char *path, struct stat *st)
+/* Go 1.19's findExecutable: stat (following symlinks, as the container's
+ * user: search permission on every directory), not a directory, some
+ * execute bit.  runc 1.1.5 then checks Eaccess(X_OK) on what LookPath
+ * chose and fails the create: the search does not go on past a file that
+ * only lacks permission.  Returns an O_PATH fd, or -1 with err. */
+static int find_executable(const struct exe_query *q, const char *path, struct exe_facts *out,
+                           struct eg_error *err)
 {
-        char full[PATH_MAX];
-        struct eg_error err;
         cleanup_close int fd = -1;
+        struct stat st;
 
-        if (in_cwd(q, path, full, sizeof(full)) < 0)
-                return errno = ENAMETOOLONG, -1;
-        fd = rootfs_open(q->root_fd, full, q->resolver, &err);
+        fd = lookup(q, path, out->resolved, sizeof(out->resolved), out, err);
         if (fd < 0)
-                return errno = err.errnum, -1;
-        if (fstat(fd, st) < 0)
                 return -1;
-        if (S_ISDIR(st->st_mode))
-                return errno = EISDIR, -1;
-        if (!(st->st_mode & 0111) && !q->windows)
-                return errno = EACCES, -1;
+        if (fstat(fd, &st) < 0)
+                return eg_error_set_errno(err, errno, "%s", path);
+        if (S_ISDIR(st.st_mode))
+                return eg_error_set(err, EISDIR, "%s: a directory", path);
+        if (!(st.st_mode & 0111) && !q->windows)
+                return eg_error_set(err, EACCES, "%s: not executable", path);
         return steal_fd(&fd);
 }
 
-/* exec.LookPath(args[0]) as runc's init calls it, inside the rootfs. */
+static int unknown_in_view(struct exe_facts *out, const char *arg0, const struct eg_error *err)
+{
+        out->view_unknown = true;
+        out->resolved[0] = '\0';
+        reason(out, "looking up \"%s\": %s", arg0, err->msg);
+        return -1;
+}
+
+/* exec.LookPath(args[0]) as runc's init calls it (Go 1.19): a name with a
+ * slash is taken as it is; otherwise each $PATH entry ("" is ".") is
+ * filepath.Join-ed with it, which cleans it lexically before anything is
+ * opened ("/nonexistent/../foreign" is "/foreign"), and every candidate
+ * counts, also one that only a mount supplies. */
 static int look_path(const struct exe_query *q, struct exe_facts *out)
 {
         const char *arg0 = q->arg0, *dirs = q->path_env;
-        struct stat st;
+        struct eg_error err;
         int fd, searched = 0;
 
         if (strchr(arg0, '/')) {
                 snprintf(out->file, sizeof(out->file), "%s", arg0);
-                fd = find_executable(q, arg0, &st);
+                fd = find_executable(q, arg0, out, &err);
+                if (fd < 0 && err.errnum == VIEW_UNKNOWN)
+                        return unknown_in_view(out, arg0, &err);
                 out->not_found = fd < 0;
                 if (fd < 0)
-                        reason(out, "\"%s\": %s in the image", arg0,
-                               errno == EACCES ? "not executable" : strerror(errno));
+                        reason(out, "\"%s\": %s in the container", arg0,
+                               err.errnum == EACCES ? "not executable" : strerror(err.errnum));
                 return fd;
         }
         if (dirs == NULL || dirs[0] == '\0') {
@@ -85,7 +121,7 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
         }
         for (const char *d = dirs;; d++) {
                 size_t len = strcspn(d, ":");
-                char cand[PATH_MAX];
+                char joined[PATH_MAX], cand[PATH_MAX];
 
                 if (searched++ == EXE_PATH_DIRS_MAX) {
                         reason(out,
@@ -94,44 +130,28 @@ static int look_path(const struct exe_query *q, struct exe_facts *out)
                                arg0, EXE_PATH_DIRS_MAX);
                         return -1;
                 }
-                int n = len == 0 ? snprintf(cand, sizeof(cand), "%s", arg0)
-                                 : snprintf(cand, sizeof(cand), "%.*s/%s", (int)len, d, arg0);
+                int n = len == 0 ? snprintf(joined, sizeof(joined), "./%s", arg0)
+                                 : snprintf(joined, sizeof(joined), "%.*s/%s", (int)len, d, arg0);
 
-                if (n > 0 && (size_t)n < sizeof(cand)) {
-                        fd = find_executable(q, cand, &st);
+                if (n > 0 && (size_t)n < sizeof(joined) &&
+                    path_clean(joined, cand, sizeof(cand), &err) == 0) {
+                        fd = find_executable(q, cand, out, &err);
                         if (fd >= 0) {
                                 snprintf(out->file, sizeof(out->file), "%s", cand);
                                 out->relative_path_hit = cand[0] != '/';
                                 return fd;
                         }
+                        if (err.errnum == VIEW_UNKNOWN)
+                                return unknown_in_view(out, arg0, &err);
                 }
                 d += len;
                 if (*d == '\0')
                         break;
         }
-        reason(out, "\"%s\" is not in the image's $PATH (%s)", arg0, dirs);
+        out->resolved[0] = '\0';
+        reason(out, "\"%s\" is not in the container's $PATH (%s)", arg0, dirs);
         out->not_found = true;
         return -1;
-}
-
-/* The rootfs-relative path an fd ended up at, through /proc/self/fd. */
-static void resolved_path(int root_fd, int fd, char *out, size_t size)
-{
-        char link[64], root[PATH_MAX], file[PATH_MAX];
-        ssize_t rn, fn;
-        size_t rlen;
-
-        out[0] = '\0';
-        snprintf(link, sizeof(link), "/proc/self/fd/%d", root_fd);
-        rn = readlink(link, root, sizeof(root) - 1);
-        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-        fn = readlink(link, file, sizeof(file) - 1);
-        if (rn <= 0 || fn <= 0)
-                return;
-        root[rn] = file[fn] = '\0';
-        rlen = strcmp(root, "/") == 0 ? 0 : (size_t)rn;
-        if (strncmp(file, root, rlen) == 0 && file[rlen] == '/')
-                snprintf(out, size, "%s", file + rlen);
 }
 
 /* load_elf_binary() on PT_INTERP: open_exec() (a missing file is ENOENT,
@@ -139,7 +159,6 @@ static void resolved_path(int root_fd, int fd, char *out, size_t size)
  * for the machine the executable is for, else ELIBBAD. */
 static void check_elf_interpreter(const struct exe_query *q, struct exe_facts *out)
 {
-        char full[PATH_MAX];
         unsigned char head[EXE_HEAD_MAX];
         struct eg_error err;
         struct stat st;
@@ -148,8 +167,15 @@ static void check_elf_interpreter(const struct exe_query *q, struct exe_facts *o
         ssize_t n;
 
         str_copy(out->interp_path, sizeof(out->interp_path), e->interp);
-        if (in_cwd(q, e->interp, full, sizeof(full)) < 0 ||
-            (pfd = rootfs_open(q->root_fd, full, q->resolver, &err)) < 0 || fstat(pfd, &st) < 0) {
+        /* the kernel opens it as the process: the same view, the same user */
+        pfd = lookup(q, e->interp, NULL, 0, NULL, &err);
+        if (pfd < 0 && err.errnum == VIEW_UNKNOWN) {
+                out->view_unknown = true;
+                snprintf(out->interp_problem, sizeof(out->interp_problem), "%.200s", err.msg);
+                reason(out, "%s: its ELF interpreter %s: %s", out->file, e->interp, err.msg);
+                return;
+        }
+        if (pfd < 0 || fstat(pfd, &st) < 0) {
                 out->interp = EXE_INTERP_MISSING;
                 snprintf(out->interp_problem, sizeof(out->interp_problem), "is not in the image");
                 return;
@@ -242,7 +268,6 @@ static int identify_one(const struct exe_query *q, int path_fd, struct exe_facts
                 return -1;
         }
         out->head_len = (size_t)n;
-        resolved_path(q->root_fd, path_fd, out->resolved, sizeof(out->resolved));
         if (n == 0) {
                 reason(out, "%s is empty", out->file);
                 return -1;
@@ -270,7 +295,6 @@ static int identify_one(const struct exe_query *q, int path_fd, struct exe_facts
 
 static int follow_script(const struct exe_query *q, struct exe_facts *out)
 {
-        char full[PATH_MAX];
         struct shebang sb;
         struct eg_error err;
         int fd;
@@ -290,17 +314,22 @@ static int follow_script(const struct exe_query *q, struct exe_facts *out)
         out->crlf = out->crlf || sb.crlf;
         out->has_script_arg = sb.has_arg;
         str_copy(out->script_arg, sizeof(out->script_arg), sb.arg);
-        if (in_cwd(q, sb.interp, full, sizeof(full)) < 0) {
-                reason(out, "%s: #! interpreter path too long", out->file);
-                return -1;
-        }
         memset(out->head, 0, sizeof(out->head));
         out->head_len = 0;
         out->resolved[0] = '\0';
-        /* "#!\0": the kernel takes the empty name, and open_exec("") fails */
-        fd = sb.interp[0] ? rootfs_open(q->root_fd, full, q->resolver, &err) : -1;
+        /* "#!\0": the kernel takes the empty name, and open_exec("") fails;
+         * otherwise it opens it as the process, from its cwd: the same view */
+        fd = sb.interp[0] ? lookup(q, sb.interp, out->resolved, sizeof(out->resolved), out, &err)
+                          : -1;
         if (sb.interp[0] == '\0')
                 err.errnum = ENOENT;
+        if (fd < 0 && err.errnum == VIEW_UNKNOWN) {
+                out->view_unknown = true;
+                reason(out, "%s is a #! script whose interpreter %s: %s", out->file, sb.interp,
+                       err.msg);
+                snprintf(out->file, sizeof(out->file), "%s", sb.interp);
+                return -1;
+        }
         if (fd < 0) {
                 out->interp = EXE_INTERP_MISSING;
                 str_copy(out->interp_path, sizeof(out->interp_path), sb.interp);
@@ -332,10 +361,17 @@ void exe_facts_reset(struct exe_facts *out)
         out->resolved[0] = '\0';
 }
 
-void exe_identify(const struct exe_query *q, struct exe_facts *out)
+void exe_identify(const struct exe_query *query, struct exe_facts *out)
 {
+        struct exe_query with_view = *query;
+        const struct exe_query *q = &with_view;
+        struct view image;
         int fd;
 
+        if (query->view == NULL) {
+                view_init_image(&image, query->root_fd);
+                with_view.view = &image;
+        }
         exe_facts_reset(out);
         if (q->arg0 == NULL || q->arg0[0] == '\0') {
                 reason(out, "process.args is empty: nothing to run");

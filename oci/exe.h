@@ -14,6 +14,7 @@
 #include "pe.h"
 #include "platform.h"
 #include "rootfs.h"
+#include "view.h"
 
 #define EXE_HEAD_MAX         256 /* BINPRM_BUF_SIZE: all the kernel and binfmt_misc look at */
 #define EXE_INTERPRETERS_MAX 5   /* exec_binprm() fails with ELOOP past this many rewrites */
@@ -43,6 +44,10 @@ struct exe_query {
         const char *cwd;      /* process.cwd; NULL means "/" */
         enum rootfs_resolver resolver;
         bool windows; /* Windows paths mapped into the rootfs: no execute bits there */
+        /* The container's view (mounts, masks, user) every path is looked
+         * up in; NULL: the image at root_fd alone, as root.  resolver is
+         * then unused: the view walks component by component on any kernel. */
+        struct view *view;
 };
 
 struct exe_facts {
@@ -51,6 +56,8 @@ struct exe_facts {
         char reason[320];         /* why unidentified, or what would stop it from running */
         size_t n_scripts;         /* #! scripts on the way to file, args[0]'s first */
         bool relative_path_hit;   /* found through a relative $PATH entry (Go's ErrDot) */
+        bool view_unknown;        /* the search met a place the view does not model */
+        size_t layer;             /* where file came from: 0 the image, i + 1 view layers[i] */
         struct elf_info elf;
         struct pe_info pe;
         bool interp_found; /* ELF: PT_INTERP names a regular file in the rootfs */

@@ -2,11 +2,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "path.h"
 #include "str.h"
 #include "wrapper.h"
 
@@ -46,38 +48,17 @@ void facts_declare(struct bundle_facts *f, const struct platform *p, const char 
         str_copy(f->declared_source, sizeof(f->declared_source), source);
 }
 
-/* True when path lies at or below dir, both absolute and lexically clean
- * enough for a component-wise prefix test. */
-static bool path_under(const char *path, const char *dir)
+/* The spec mount a file the view found came from, for the record: the
+ * view judged the file in it, from its source. */
+static const struct spec_mount *mount_of(const struct bundle_facts *f, const struct view *v,
+                                         size_t layer)
 {
-        size_t n = strlen(dir);
+        size_t m;
 
-        while (n > 1 && dir[n - 1] == '/')
-                n--;
-        if (n == 1 && dir[0] == '/')
-                return true;
-        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
-}
-
-/* runc mounts these over the rootfs before it executes anything: a file
- * found in the image below one of them is not the one that will run. */
-static const struct spec_mount *mount_over(const struct bundle_facts *f, const char *path)
-{
-        if (path[0] != '/')
+        if (v == NULL || layer == 0 || layer > v->n_layers)
                 return NULL;
-        for (size_t i = f->spec.n_mounts; i-- > 0;) { /* the last mount wins */
-                const char *dest = f->spec.mounts[i].destination;
-                if (dest && dest[0] == '/' && strcmp(dest, "/") != 0 && path_under(path, dest))
-                        return &f->spec.mounts[i];
-        }
-        return NULL;
-}
-
-static void find_mount_over_exe(struct bundle_facts *f)
-{
-        f->exe_mount = mount_over(f, f->exe.resolved[0] ? f->exe.resolved : f->exe.file);
-        if (f->exe.interp != EXE_INTERP_NONE)
-                f->interp_mount = mount_over(f, f->exe.interp_path);
+        m = v->layers[layer - 1].mount;
+        return m < f->spec.n_mounts ? &f->spec.mounts[m] : NULL;
 }
 
 /* The argv the last #! interpreter of prev gets from the kernel:
@@ -181,9 +162,7 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
                 if (scripted && strcmp(st->wrapper, "env") == 0 && b->exe.not_found)
                         shebang_env_missing(&b->exe, st->next.argv[0],
                                             prev->scripts[prev->n_scripts - 1]);
-                b->mount = mount_over(f, b->exe.resolved[0] ? b->exe.resolved : b->exe.file);
-                if (b->exe.interp != EXE_INTERP_NONE)
-                        b->interp_mount = mount_over(f, b->exe.interp_path);
+                b->mount = mount_of(f, q0->view, b->exe.layer);
                 if (b->exe.kind == EXE_UNIDENTIFIED)
                         return; /* nothing runs further */
                 prev = &b->exe;
@@ -249,10 +228,60 @@ static void look_at_windows_executable(struct bundle_facts *f, int root_fd,
         exe_identify(&q, &f->exe);
 }
 
+/* root.path as runc takes it: relative ones joined to the bundle with
+ * filepath.Join, which cleans them lexically ("lnk/../rootfs" is "rootfs",
+ * whatever lnk is); absolute ones mounted as written, which runc's
+ * validator accepts only when their cleaned form names the same
+ * symlink-free directory: here both must be the same directory. */
+static int open_root(struct bundle_facts *f, int bundle_fd)
+{
+        const char *root = f->spec.root_path;
+        char clean[PATH_MAX];
+        struct eg_error err;
+        cleanup_close int raw_fd = -1;
+        struct stat a, b;
+        int fd;
+
+        if (path_clean(root, clean, sizeof(clean), &err) < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path: %s", err.msg);
+                return -1;
+        }
+        if (root[0] != '/' && strncmp(clean, "..", 2) == 0 && (clean[2] == '/' || !clean[2])) {
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                                 "root.path %.200s climbs out of the bundle: the directory runc "
+                                 "takes depends on its $PWD",
+                                 root);
+                return -1;
+        }
+        fd = openat(bundle_fd, clean, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
+                                 strerror(errno));
+                return -1;
+        }
+        if (root[0] != '/')
+                return fd;
+        raw_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (raw_fd < 0 || fstat(raw_fd, &a) < 0 || fstat(fd, &b) < 0 || a.st_dev != b.st_dev ||
+            a.st_ino != b.st_ino) {
+                close(fd);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                                 "root.path %.200s and its cleaned form %.200s are not the same "
+                                 "directory",
+                                 root, clean);
+                return -1;
+        }
+        return fd;
+}
+
 static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
 {
         const char *root = f->spec.root_path;
         cleanup_close int root_fd = -1;
+        struct view view;
+        struct eg_error err;
         struct exe_query q = {
                 .arg0 = f->spec.args.len ? f->spec.args.items[0] : NULL,
                 .path_env = spec_env(&f->spec, "PATH"),
@@ -265,20 +294,26 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
                 snprintf(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
                 return;
         }
-        root_fd = openat(bundle_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                snprintf(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
-                         strerror(errno));
+        root_fd = open_root(f, bundle_fd);
+        if (root_fd < 0)
                 return;
-        }
         if (f->spec.has_windows) {
                 look_at_windows_executable(f, root_fd, resolver);
                 return;
         }
+        if (view_build(&view, root_fd, bundle_fd, &f->spec, &err) < 0) {
+                view_free(&view);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the container's view: %s",
+                                 err.msg);
+                return;
+        }
         q.root_fd = root_fd;
+        q.view = &view;
         exe_identify(&q, &f->exe);
-        find_mount_over_exe(f);
+        f->exe_mount = mount_of(f, &view, f->exe.layer);
         look_behind(f, &q);
+        view_free(&view);
 }
 
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,

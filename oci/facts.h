@@ -14,6 +14,7 @@
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
+#include "view.h"
 
 #define FACTS_ANNOTATION_OS         "org.opencontainers.image.os"
 #define FACTS_ANNOTATION_ARCH       "org.opencontainers.image.architecture"
@@ -26,8 +27,8 @@
 /* A program a wrapper (oci/wrapper.h) or a #! line's env executes. */
 struct exe_behind {
         char via[PATH_MAX + 32];               /* "dumb-init (/usr/bin/dumb-init)" */
-        const struct spec_mount *mount;        /* a spec mount hiding its path */
-        const struct spec_mount *interp_mount; /* one providing its interpreter */
+        const struct spec_mount *mount;        /* the spec mount it came from */
+        const struct spec_mount *interp_mount; /* NULL: see bundle_facts */
         struct exe_facts exe;
 };
 
@@ -54,8 +55,11 @@ struct bundle_facts {
         struct hook_facts hooks;
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
-        const struct spec_mount *exe_mount;    /* a spec mount hiding the executable's path */
-        const struct spec_mount *interp_mount; /* one providing exe's interpreter */
+        /* the spec mount the executable came from (the view judged the file
+         * there); interp_mount is kept NULL: the view looks the interpreter
+         * up through the mounts too */
+        const struct spec_mount *exe_mount;
+        const struct spec_mount *interp_mount;
         /* what args[0] executes in turn, in order (heap; n_behind entries) */
         struct exe_behind *behind;
         size_t n_behind;

@@ -216,8 +216,8 @@ static void detect_userland(const struct host_sources *src, struct host_facts *o
                          "not read (no runc path)");
                 return;
         }
-        fd = open(src->runtime, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         n = -1;
+        fd = open(src->runtime, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
         while (fd >= 0 && (n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
                 ;
         if (n < 0 || elf_header_platform(head, (size_t)n, &out->userland) < 0) {

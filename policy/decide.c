@@ -33,8 +33,8 @@ static void platform_text(const struct platform *p, char out[PLATFORM_TEXT_MAX])
 /* One program examined: args[0], or one a wrapper executes. */
 struct exe_view {
         const struct exe_facts *exe;
-        const struct spec_mount *mount;        /* hides its path */
-        const struct spec_mount *interp_mount; /* provides its interpreter */
+        const struct spec_mount *mount;        /* it came from (the record) */
+        const struct spec_mount *interp_mount; /* NULL: the view looked through */
         const char *via;                       /* "dumb-init (/usr/bin/dumb-init)"; NULL */
 };
 
@@ -58,7 +58,7 @@ static void exe_label(const struct exe_view *v, char *out, size_t size)
 static bool exe_identified(const struct bundle_facts *f, const struct exe_view *v)
 {
         return f->exe_checked && v->exe->kind != EXE_UNIDENTIFIED && v->exe->platform.arch[0] &&
-               v->mount == NULL;
+               !v->exe->view_unknown;
 }
 
 /* ---- the rules ---- */
@@ -209,9 +209,15 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f, const st
                 bool guessed = host->aarch32 == HOST_AARCH32_UNKNOWN &&
                                strcmp(d->subject.arch, "arm") == 0 &&
                                strcmp(host->platform.arch, "arm64") == 0;
+                /* a level the host was not measured for is let through, but said */
+                bool unmeasured = strcmp(d->subject.arch, "amd64") == 0 &&
+                                  platform_variant_level(d->subject.variant) >= 2 &&
+                                  host->platform.variant[0] == '\0';
                 pass(d, RULE_ARCH, "%.600s, which this host runs %s%s", what,
                      support == PLATFORM_NATIVE ? "natively" : "as a compatible architecture",
-                     guessed ? " (assumed: whether this CPU runs 32-bit ARM was not probed)" : "");
+                     guessed      ? " (assumed: whether this CPU runs 32-bit ARM was not probed)"
+                     : unmeasured ? " (assumed: this host's x86-64 level was not measured)"
+                                  : "");
                 skip(d, RULE_EMULATION, "not needed");
                 return;
         }
@@ -238,17 +244,14 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f, const st
 
 static void rule_unknown(struct decision *d, const struct exe_view *v)
 {
-        const struct spec_mount *m = v->mount;
         const struct exe_facts *e = v->exe;
         char file[PATH_MAX + 64];
 
         exe_label(v, file, sizeof(file));
-        if (m != NULL) {
-                fail(d, RULE_UNKNOWN,
-                     "%.300s lies under the mount at %.300s (%s from %.300s): what runs comes "
-                     "from there, not from the image",
-                     e->resolved[0] ? e->resolved : file, m->destination,
-                     m->type ? m->type : "bind", m->source ? m->source : "?");
+        if (e->view_unknown) { /* the container's view could not tell what is there */
+                fail(d, RULE_UNKNOWN, "%s%s could not be identified: %s",
+                     v->via ? "the program run by " : "the executable", v->via ? v->via : "",
+                     e->reason[0] ? e->reason : "no reason recorded");
                 return;
         }
         if (e->interp == EXE_INTERP_MISSING && e->kind == EXE_UNIDENTIFIED) {
@@ -269,18 +272,11 @@ static void rule_unknown(struct decision *d, const struct exe_view *v)
 static void rule_interpreter(struct decision *d, const struct exe_view *v)
 {
         const struct exe_facts *e = v->exe;
-        const struct spec_mount *m = v->interp_mount;
         char file[PATH_MAX + 64];
 
         exe_label(v, file, sizeof(file));
-        if (e->interp == EXE_INTERP_NONE || v->mount != NULL) {
+        if (e->interp == EXE_INTERP_NONE) {
                 skip(d, RULE_INTERPRETER, "%.300s needs no interpreter edgeguard can see", file);
-                return;
-        }
-        if (e->interp != EXE_INTERP_OK && m != NULL) {
-                pass(d, RULE_INTERPRETER,
-                     "the interpreter %.300s of %.300s comes from the mount at %.300s",
-                     e->interp_path, file, m->destination);
                 return;
         }
         if (e->interp == EXE_INTERP_MISSING && e->n_scripts > 0 && e->kind == EXE_UNIDENTIFIED) {
@@ -341,18 +337,24 @@ static void rule_metadata(struct decision *d, const struct bundle_facts *f,
 }
 
 /* Windows host builds that run process-isolated containers of another
- * build, as Microsoft's "Windows container version compatibility" table
- * documents; every other pair must be equal (hcsshim's 0xc0370101, "the
- * operating system of the container does not match the operating system
- * of the host").  A table, to grow with Microsoft's. */
+ * build, as Microsoft's "Windows container version compatibility" page
+ * documents ("with the exception of WS2022 + Windows 11, Windows Server
+ * containers are blocked from starting when the build number between the
+ * container host and the container image are different"); every other pair
+ * must be equal (hcsshim's 0xc0370101, "the operating system of the
+ * container does not match the operating system of the host").  A table,
+ * to grow with Microsoft's; Windows 11 24H2 (26100, Server 2025's build) is
+ * left out until that page names it. */
 static const struct {
         long host, container;
         const char *note;
 } windows_compatible[] = {
         {22000, 20348, "Windows 11 21H2 runs Windows Server 2022 images"},
+        {22621, 20348, "Windows 11 22H2 runs Windows Server 2022 images"},
+        {22631, 20348, "Windows 11 23H2 runs Windows Server 2022 images"},
 };
 
-static const char *windows_builds_match(long host, long container)
+const char *windows_builds_match(long host, long container)
 {
         if (host == container)
                 return "the same build";
@@ -474,8 +476,8 @@ static bool exception_covers(const struct policy_exception *e, enum rule r,
                policy_exception_matches(e, ctx->name, ctx->id, ctx->image, ctx->image_id);
 }
 
-static void apply_policy(struct decision *d, const struct policy *p,
-                         const struct decision_context *ctx)
+void decision_apply_policy(struct decision *d, const struct policy *p,
+                           const struct decision_context *ctx)
 {
         for (int r = 0; r < RULE_COUNT; r++) {
                 struct rule_result *res = &d->results[r];
@@ -548,6 +550,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 if (host != NULL)
                         rule_windows_build(out, facts, host);
         }
-        apply_policy(out, in->policy, &in->ctx);
+        skip(out, RULE_RUNTIME, "the engine chose this runtime: the engine plugin judges it");
+        decision_apply_policy(out, in->policy, &in->ctx);
         decision_compose_reason(in, out);
 }

@@ -91,6 +91,24 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
                 put_clean(f, "host:", text);
                 describe_host_runs(in->host, text, sizeof(text));
                 put_clean(f, "  runs:", text);
+                if (strcmp(in->host->platform.arch, "amd64") == 0) {
+                        if (in->host->level_source)
+                                snprintf(text, sizeof(text), "%s (from %s)",
+                                         in->host->platform.variant, in->host->level_source);
+                        else
+                                snprintf(text, sizeof(text),
+                                         "not measured: every level is taken to run");
+                        put_clean(f, "  level:", text);
+                }
+                if (in->host->userland.arch[0]) {
+                        platform_format(&in->host->userland, platform, sizeof(platform));
+                        snprintf(text, sizeof(text), "%s (%s)", platform,
+                                 in->host->userland_source);
+                } else {
+                        snprintf(text, sizeof(text), "as the kernel's (%s)",
+                                 in->host->userland_source[0] ? in->host->userland_source : "?");
+                }
+                put_clean(f, "  userland:", text);
         }
         if (d->emulator) {
                 snprintf(text, sizeof(text), "binfmt_misc %s -> %s (flags %s)", d->emulator->name,

@@ -99,10 +99,16 @@ TEST(tini_docker_init_gosu_su_exec)
         decide_scene(&(struct scene){.host = "linux/arm64"});
         expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/opt/app (run by tini (/sbin/tini))"));
 
-        /* docker run --init: docker-init is bind-mounted from the host */
-        spec("{\"args\":[\"/sbin/docker-init\",\"--\",\"/opt/app\"]" PATH_ENV,
-             "\"mounts\":[{\"destination\":\"/sbin/docker-init\",\"type\":\"bind\","
-             "\"source\":\"/usr/bin/docker-init\",\"options\":[\"bind\",\"ro\"]}]");
+        /* docker run --init: docker-init is bind-mounted from the host (here
+         * the simulated arm64 host's, a file of the bundle): judged there */
+        harness_sh("install -m 0755 '%s/arm64/tini-static' '%s/docker-init'", harness_foreign_dir(),
+                   bundle);
+        char init_spec[1024];
+        snprintf(init_spec, sizeof(init_spec),
+                 "\"mounts\":[{\"destination\":\"/sbin/docker-init\",\"type\":\"bind\","
+                 "\"source\":\"%s/docker-init\",\"options\":[\"bind\",\"ro\"]}]",
+                 bundle);
+        spec("{\"args\":[\"/sbin/docker-init\",\"--\",\"/opt/app\"]" PATH_ENV, init_spec);
         decide_scene(&(struct scene){.host = "linux/arm64"});
         expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/opt/app (run by tini (/sbin/docker-init))"));
 
@@ -234,9 +240,16 @@ TEST(missing_elf_interpreter)
                           "\"reason\":\"loader from a volume\"}]}"});
         expect(VERDICT_ALLOW, RULE_COUNT, WORDS("excepted from rule interpreter"));
 
-        /* a spec mount that provides the loader */
-        spec("{\"args\":[\"/bin/demo\"]" PATH_ENV,
-             "\"mounts\":[{\"destination\":\"/lib\",\"type\":\"bind\",\"source\":\"/lib\"}]");
+        /* a spec mount that provides the loader: judged in its source */
+        harness_sh("mkdir -p '%s/hostlib' && install -m 0755 '%s/arm64/ld-linux' "
+                   "'%s/hostlib/ld-linux-aarch64.so.1'",
+                   bundle, harness_foreign_dir(), bundle);
+        char lib_spec[1024];
+        snprintf(lib_spec, sizeof(lib_spec),
+                 "\"mounts\":[{\"destination\":\"/lib\",\"type\":\"bind\",\"source\":"
+                 "\"%s/hostlib\",\"options\":[\"rbind\"]}]",
+                 bundle);
+        spec("{\"args\":[\"/bin/demo\"]" PATH_ENV, lib_spec);
         decide_scene(&(struct scene){.host = "linux/arm64"});
         expect(VERDICT_ALLOW, RULE_COUNT, NULL);
         CHECK(d.results[RULE_INTERPRETER].outcome == OUTCOME_PASS);
