@@ -193,6 +193,17 @@ TEST(worst_config_json)
                  {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"linux\":{\"resources\":{\"devices\":[",
                   "{\"allow\":true,\"type\":\"c\",\"major\":#,\"minor\":3,\"access\":\"rwm\"}", ",",
                   "]}}}"}},
+                /* wildcard rules are the ones runc's device emulator keeps */
+                {"1 MiB of wildcard device cgroup rules",
+                 {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"linux\":{\"resources\":{\"devices\":[",
+                  "{\"allow\":true,\"type\":\"c\",\"minor\":#,\"access\":\"rw\"}", ",", "]}}}"}},
+                {"1 MiB of seccomp syscalls",
+                 {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"linux\":{\"seccomp\":{\"syscalls\":[",
+                  "{\"names\":[\"n#\"],\"action\":\"SCMP_ACT_ERRNO\"}", ",", "]}}}"}},
+                /* past HOOKS_MAX the rule refuses unread; parsed all the same */
+                {"1 MiB of hooks",
+                 {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"hooks\":{\"startContainer\":[",
+                  "{\"path\":\"/h#\",\"args\":[\"h\"]}", ",", "]}}"}},
                 {"1 MiB of mounts",
                  {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"mounts\":[",
                   "{\"destination\":\"/m#\",\"type\":\"bind\",\"source\":\"/"

@@ -92,19 +92,26 @@ check_eq "same: the start is a decision record" \
         "allow start /bin/echo /bin/echo"
 "$EG" "${G[@]}" delete same
 
-# a volume's program rewritten in place between create (which judged the
-# volume's file, as the container sees it) and start
+# a bind mount puts another program under the path: create sees it (the
+# container's view), and a volume whose program changes after create is
+# seen again at start
 bundle mounted host /app/run
 mkdir -p "$T/mounted/rootfs/app" "$T/volume"
 cp /bin/busybox "$T/mounted/rootfs/app/run"
-install -m 0755 /bin/busybox "$T/volume/run"
+install -m 0755 "$FOREIGN/arm64/busybox-static" "$T/volume/run"
 edit mounted ".mounts += [{destination: \"/app\", type: \"bind\", source: \"$T/volume\", options: [\"rbind\", \"ro\"]}]"
 create mounted
-check_eq "mount: create allowed (the volume's file is native)" "$?" 0
-cat "$FOREIGN/arm64/busybox-static" >"$T/volume/run"
+check_eq "mount: the volume's foreign program refused at create" "$?" 1
+check_contains "... naming it" "$(last_error mounted)" "/app/run is linux/arm64"
+rm "$T/volume/run"
+cp /bin/busybox "$T/volume/run"
+create mounted
+check_eq "mount: the volume's native program allowed at create" "$?" 0
+rm "$T/volume/run"
+install -m 0755 "$FOREIGN/arm64/busybox-static" "$T/volume/run"
 start mounted
-check_eq "mount: start refused" "$?" 1
-check_contains "mount: the start names the file the container sees" "$(last_error mounted)" \
+check_eq "mount: the volume's program changed after create: start refused" "$?" 1
+check_contains "... naming the file the container sees" "$(last_error mounted)" \
         "/app/run is now linux/arm64, not linux/amd64 as create judged it"
 "$EG" "${G[@]}" delete --force mounted
 
