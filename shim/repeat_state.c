@@ -144,6 +144,7 @@ void repeat_state_observe(const char *log_path, const char *key, time_t now, lon
 {
         cleanup_close int fd = -1;
         char path[PATH_MAX];
+        struct timespec ts;
 
         log_it(note, now);
         if (snprintf(path, sizeof(path), "%s.repeats", log_path) >= (int)sizeof(path))
@@ -151,6 +152,12 @@ void repeat_state_observe(const char *log_path, const char *key, time_t now, lon
         fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0600);
         if (fd < 0 || lock_bounded(fd) < 0)
                 return;
+        /* the clock read again under the lock: the caller's, read before a
+         * wait behind others, is older than the last_seen they wrote, which
+         * repeat_observe takes for a clock set back and starts a new episode
+         * (under load, three episodes of 1, 2, 4, ... for one crash loop) */
+        if (clock_gettime(CLOCK_REALTIME, &ts) == 0 && ts.tv_sec > now)
+                now = ts.tv_sec;
         if (count_in_table(fd, key, now, window, note) < 0)
                 log_it(note, now);
 }
