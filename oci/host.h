@@ -33,12 +33,12 @@ struct host_sources {
         const char *machine; /* uname -m; NULL: ask uname(2) */
         /* 1 when the kernel runs AArch32 tasks, 0 when not, -1 unknown; NULL: not probed */
         int (*probe_aarch32)(void);
-        /* on amd64: 1 when the kernel runs 32-bit x86 programs, 0 when not,
-         * -1 unknown; NULL: not probed (the shim's ia32_probe_cached runs one) */
-        int (*probe_ia32)(void);
         /* runc, whose ELF header tells the userland's architecture (a 32-bit
          * userland on a 64-bit kernel); NULL: not read */
         const char *runtime;
+        /* on amd64: 1 when the kernel runs 32-bit x86 programs, 0 when not,
+         * -1 unknown; NULL: not probed (the shim's ia32_probe_cached runs one) */
+        int (*probe_ia32)(void);
 };
 
 struct host_facts {
