@@ -319,6 +319,8 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
                         return eg_error_set(err, 0, "\"%.64s...\" is too long", text);
                 memcpy(whole, text, len);
                 whole[len] = '\0';
+                if (str_ends_ia32_no(whole))
+                        return eg_error_set(err, 0, "\"%.64s\": \",ia32=no\" given twice", text);
                 if (host_parse_stated(whole, kernel, userland, err) < 0)
                         return -1;
                 if (strcmp(kernel->arch, "amd64") != 0)
