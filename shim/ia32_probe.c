@@ -134,42 +134,66 @@ const char *ia32_cache_path(void)
         return geteuid() == 0 ? IA32_CACHE_DEFAULT : NULL;
 }
 
-int ia32_probe_exec(void)
+/* The child's side: never returns.  errno goes back through the pipe
+ * (close-on-exec: EOF means the exec happened), which holds also where
+ * vfork is a fork (valgrind) and memory is not shared. */
+static void probe_child(int fd, int report, const sigset_t *mask)
 {
         static char *const argv[] = {(char *)"edgeguard-ia32-probe", NULL};
         static char *const envp[] = {NULL};
+        char self[64];
+        int e;
+
+        /* the container's descriptors (console socket, preserved fds,
+         * stdio) must not reach the probe */
+        syscall(SYS_close_range, 0U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
+        sigprocmask(SIG_SETMASK, mask, NULL);
+        syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+        if (errno == ENOSYS) { /* before Linux 3.19, or under valgrind */
+                snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+                execve(self, argv, envp);
+        }
+        e = errno ? errno : EINVAL;
+        if (write(report, &e, sizeof(e)) < 0)
+                _exit(126);
+        _exit(127);
+}
+
+int ia32_probe_exec(void)
+{
         cleanup_close int fd = memfd_create("edgeguard-ia32-probe", MFD_CLOEXEC);
-        volatile int exec_errno = 0; /* shared with the vfork child */
+        cleanup_close int from_child = -1;
+        int pipe_fds[2], status = 0, exec_errno = 0;
         sigset_t all, saved;
-        int status = 0;
+        ssize_t n;
         pid_t pid;
 
-        if (fd < 0 || write(fd, probe_elf, sizeof(probe_elf)) != (ssize_t)sizeof(probe_elf))
+        if (fd < 0 || write(fd, probe_elf, sizeof(probe_elf)) != (ssize_t)sizeof(probe_elf) ||
+            pipe2(pipe_fds, O_CLOEXEC) < 0)
                 return -1;
+        from_child = pipe_fds[0];
         /* blocked until the exec: no handler of ours runs in the child,
          * which shares our memory; exec resets every handler to default */
         sigfillset(&all);
-        if (sigprocmask(SIG_SETMASK, &all, &saved) < 0)
+        if (sigprocmask(SIG_SETMASK, &all, &saved) < 0) {
+                close(pipe_fds[1]);
                 return -1;
-        pid = vfork();
-        if (pid == 0) {
-                /* the container's descriptors (console socket, preserved
-                 * fds, stdio) must not reach the probe */
-                syscall(SYS_close_range, 0U, ~0U, 4U /* CLOSE_RANGE_CLOEXEC */);
-                sigprocmask(SIG_SETMASK, &saved, NULL);
-                syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-                exec_errno = errno ? errno : EINVAL;
-                _exit(127);
         }
+        pid = vfork();
+        if (pid == 0)
+                probe_child(fd, pipe_fds[1], &saved);
         sigprocmask(SIG_SETMASK, &saved, NULL);
+        close(pipe_fds[1]);
         if (pid < 0)
                 return -1;
+        while ((n = read(from_child, &exec_errno, sizeof(exec_errno))) < 0 && errno == EINTR)
+                ;
         while (waitpid(pid, &status, 0) < 0)
                 if (errno != EINTR)
                         return -1;
-        if (exec_errno == ENOEXEC)
-                return 0;
-        return exec_errno == 0 && WIFEXITED(status) && WEXITSTATUS(status) == PROBE_EXIT ? 1 : -1;
+        if (n == (ssize_t)sizeof(exec_errno))
+                return exec_errno == ENOEXEC ? 0 : -1;
+        return n == 0 && WIFEXITED(status) && WEXITSTATUS(status) == PROBE_EXIT ? 1 : -1;
 }
 
 static int boot_id(char *out, size_t size)
