@@ -174,6 +174,22 @@ static void detect_aarch32(const struct host_sources *src, struct host_facts *ou
         out->aarch32_source = probed >= 0 ? "personality(PER_LINUX32)" : "not probed";
 }
 
+/* Only by running an i386 program (the shim's probe): the kernel's config,
+ * the ia32_emulation boot parameter and /proc/sys/abi/vsyscall32 can all
+ * say yes on a paravirtualised guest (PVM) that gives ENOEXEC. */
+static void detect_ia32(const struct host_sources *src, struct host_facts *out)
+{
+        int probed;
+
+        if (strcmp(out->platform.arch, "amd64") != 0) {
+                out->ia32 = HOST_IA32_NOT_AMD64;
+                return;
+        }
+        probed = src->probe_ia32 ? src->probe_ia32() : -1;
+        out->ia32 = probed == 1 ? HOST_IA32_YES : probed == 0 ? HOST_IA32_NO : HOST_IA32_UNKNOWN;
+        out->ia32_source = probed >= 0 ? "exec of an i386 ELF" : "not probed";
+}
+
 /* What runc will be able to grant: the kernel's last capability, and the
  * bounding set edgeguard runs with, which runc inherits through execve. */
 static void detect_capabilities(const struct host_sources *src, struct host_facts *out)
@@ -274,6 +290,7 @@ int host_detect(const struct host_sources *src, struct host_facts *out, struct e
 
         out->scmp_native = scmp_arch_native_token();
         detect_aarch32(src, out);
+        detect_ia32(src, out);
         detect_capabilities(src, out);
         detect_userland(src, out);
 
@@ -281,11 +298,37 @@ int host_detect(const struct host_sources *src, struct host_facts *out, struct e
         return binfmt_read(binfmt_dir, strcmp(src->proc, "/proc") == 0, &out->binfmt, err);
 }
 
+#define IA32_NO_SUFFIX ",ia32=no"
+
+static bool str_ends_ia32_no(const char *text)
+{
+        size_t len = strlen(text), slen = strlen(IA32_NO_SUFFIX);
+
+        return len > slen && strcmp(text + len - slen, IA32_NO_SUFFIX) == 0;
+}
+
 int host_parse_stated(const char *text, struct platform *kernel, struct platform *userland,
                       struct eg_error *err)
 {
-        char part[4 * PLATFORM_NAME_MAX];
-        const char *comma = strchr(text, ',');
+        char part[4 * PLATFORM_NAME_MAX], whole[8 * PLATFORM_NAME_MAX];
+        const char *comma;
+
+        if (str_ends_ia32_no(text)) {
+                size_t len = strlen(text) - strlen(IA32_NO_SUFFIX);
+                if (len >= sizeof(whole))
+                        return eg_error_set(err, 0, "\"%.64s...\" is too long", text);
+                memcpy(whole, text, len);
+                whole[len] = '\0';
+                if (str_ends_ia32_no(whole))
+                        return eg_error_set(err, 0, "\"%.64s\": \",ia32=no\" given twice", text);
+                if (host_parse_stated(whole, kernel, userland, err) < 0)
+                        return -1;
+                if (strcmp(kernel->arch, "amd64") != 0)
+                        return eg_error_set(err, 0,
+                                            "\"%s\": \",ia32=no\" is only for an amd64 host", text);
+                return 0;
+        }
+        comma = strchr(text, ',');
 
         if (comma != NULL && (size_t)(comma - text) >= sizeof(part))
                 return eg_error_set(err, 0, "\"%.64s...\" is too long", text);
@@ -300,7 +343,7 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
         if (strncmp(comma + 1, "userland=", 9) != 0)
                 return eg_error_set(err, 0,
                                     "\"%s\": after the platform only \",userland=ARCH[/VARIANT]\" "
-                                    "may follow",
+                                    "and \",ia32=no\" may follow",
                                     text);
         if (platform_parse(comma + 10, userland, err) < 0)
                 return eg_error_prefix(err, "userland");
@@ -311,6 +354,8 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
 
 int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err)
 {
+        bool no_ia32 = str_ends_ia32_no(platform);
+
         host_facts_reset(out);
         if (host_parse_stated(platform, &out->platform, &out->userland, err) < 0)
                 return eg_error_prefix(err, "simulated host");
@@ -329,6 +374,10 @@ int host_simulate(const char *platform, struct host_facts *out, struct eg_error 
         out->aarch32 = strcmp(out->platform.arch, "arm64") == 0 ? HOST_AARCH32_UNKNOWN
                                                                 : HOST_AARCH32_NOT_ARM64;
         out->aarch32_source = "simulated host";
+        out->ia32 = strcmp(out->platform.arch, "amd64") != 0 ? HOST_IA32_NOT_AMD64
+                    : no_ia32                                ? HOST_IA32_NO
+                                                             : HOST_IA32_UNKNOWN;
+        out->ia32_source = no_ia32 ? "stated" : "simulated host";
         snprintf(out->binfmt.note, sizeof(out->binfmt.note), "simulated host: no binfmt_misc");
         return 0;
 }
@@ -342,6 +391,9 @@ enum platform_support host_runs(const struct host_facts *host, const struct plat
 {
         bool aarch32 = host->aarch32 == HOST_AARCH32_YES || host->aarch32 == HOST_AARCH32_UNKNOWN;
 
+        if (host->ia32 == HOST_IA32_NO && strcmp(host->platform.arch, "amd64") == 0 &&
+            strcmp(want->arch, "386") == 0)
+                return PLATFORM_UNSUPPORTED;
         return platform_host_runs(&host->platform, aarch32, want);
 }
 
@@ -355,6 +407,21 @@ const char *host_aarch32_name(enum host_aarch32 a)
         case HOST_AARCH32_UNKNOWN:
                 return "unknown";
         case HOST_AARCH32_NOT_ARM64:
+                break;
+        }
+        return "n/a";
+}
+
+const char *host_ia32_name(enum host_ia32 a)
+{
+        switch (a) {
+        case HOST_IA32_YES:
+                return "yes";
+        case HOST_IA32_NO:
+                return "no";
+        case HOST_IA32_UNKNOWN:
+                return "unknown";
+        case HOST_IA32_NOT_AMD64:
                 break;
         }
         return "n/a";

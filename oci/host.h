@@ -19,6 +19,13 @@ enum host_aarch32 {
         HOST_AARCH32_UNKNOWN, /* not probed (simulated host, fake tree without a probe) */
 };
 
+enum host_ia32 {
+        HOST_IA32_NOT_AMD64, /* the question does not arise */
+        HOST_IA32_YES,
+        HOST_IA32_NO,
+        HOST_IA32_UNKNOWN, /* not probed (simulated host, no probe given): taken to run */
+};
+
 struct host_sources {
         const char *proc;    /* "/proc" unless testing */
         const char *sys;     /* "/sys" unless testing */
@@ -29,6 +36,9 @@ struct host_sources {
         /* runc, whose ELF header tells the userland's architecture (a 32-bit
          * userland on a 64-bit kernel); NULL: not read */
         const char *runtime;
+        /* on amd64: 1 when the kernel runs 32-bit x86 programs, 0 when not,
+         * -1 unknown; NULL: not probed (the shim's ia32_probe_cached runs one) */
+        int (*probe_ia32)(void);
 };
 
 struct host_facts {
@@ -37,6 +47,8 @@ struct host_facts {
         char cpu_model[128];      /* /proc/cpuinfo "model name", if any */
         enum host_aarch32 aarch32;
         const char *aarch32_source; /* how aarch32 was decided */
+        enum host_ia32 ia32;        /* amd64: whether the kernel runs 386 code */
+        const char *ia32_source;    /* how ia32 was decided */
         uint32_t scmp_native;       /* libseccomp's native arch: edgeguard's own build */
         int cap_last;               /* the kernel's last capability; -1 when not known */
         bool has_cap_bounding;
@@ -60,8 +72,9 @@ void host_sources_default(struct host_sources *src);
 int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err);
 
 /* A host that is only a platform (the check command's --host, the
- * policy's "host"): no binfmt_misc, AArch32 unknown.  The text is
- *   OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]]
+ * policy's "host"): no binfmt_misc, AArch32 unknown, and an amd64 one
+ * taken to run 386 code unless ",ia32=no" follows.  The text is
+ *   OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]][,ia32=no]
  * "linux/amd64/v1" is a CPU at the x86-64 baseline level; "linux/amd64"
  * states no level (every level is taken to run); "linux/arm/v8" is, as
  * containerd reads it, a 32-bit ARM kernel and userland on an ARMv8 CPU;
@@ -81,7 +94,9 @@ const struct platform *host_userland(const struct host_facts *host);
 
 /* Whether the host runs code for `want`, natively or compatibly; an arm64
  * host whose AArch32 support is unknown is taken to run it, as containerd
- * assumes (the caller can see host->aarch32 and say so). */
+ * assumes (the caller can see host->aarch32 and say so); an amd64 host runs
+ * 386 code unless its kernel was probed not to (host->ia32 HOST_IA32_NO:
+ * execve of an i386 ELF fails with ENOEXEC, "exec format error"). */
 enum platform_support host_runs(const struct host_facts *host, const struct platform *want);
 
 /* personality(PER_LINUX32) succeeds on arm64 only when some CPU runs 32-bit
@@ -89,5 +104,6 @@ enum platform_support host_runs(const struct host_facts *host, const struct plat
 int host_probe_aarch32_personality(void);
 
 const char *host_aarch32_name(enum host_aarch32 a);
+const char *host_ia32_name(enum host_ia32 a);
 
 #endif

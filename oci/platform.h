@@ -64,7 +64,8 @@ enum platform_support {
 };
 
 /* What a host of platform `host` does with a binary of platform `want`, by
- * containerd's matrix: amd64 runs 386; arm64 runs arm/v8..v5 when
+ * containerd's matrix: amd64 runs 386 (host_runs asks whether the kernel
+ * really does: IA32 emulation may be off); arm64 runs arm/v8..v5 when
  * `aarch32` (the CPU and kernel run 32-bit code: probe it, never assume);
  * arm/vN runs arm/vM for M <= N; amd64/vN runs amd64/vM for M <= N.  An
  * empty variant on either side compares the architecture only.  The OS is

@@ -109,7 +109,8 @@ void describe_host(const struct host_facts *host, char *out, size_t size)
                 str_append(out, size, &o, " with a %s userland (%s)", name, host->userland_source);
         }
         if (host->simulated) {
-                str_append(out, size, &o, " (simulated)");
+                str_append(out, size, &o,
+                           host->ia32 == HOST_IA32_NO ? " (simulated, no IA32)" : " (simulated)");
                 return;
         }
         str_append(out, size, &o, " (uname -m %s", host->machine);
@@ -117,6 +118,9 @@ void describe_host(const struct host_facts *host, char *out, size_t size)
                 str_append(out, size, &o, "; 32-bit ARM: %s, from %s",
                            host_aarch32_name(host->aarch32),
                            host->aarch32_source ? host->aarch32_source : "?");
+        if (host->ia32 != HOST_IA32_NOT_AMD64)
+                str_append(out, size, &o, "; 32-bit x86: %s, from %s", host_ia32_name(host->ia32),
+                           host->ia32_source ? host->ia32_source : "?");
         str_append(out, size, &o, ")");
 }
 
@@ -128,7 +132,15 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
         size_t o = 0;
 
         out[0] = '\0';
-        if (strcmp(p->arch, "amd64") == 0) {
+        if (strcmp(p->arch, "amd64") == 0 && host->ia32 == HOST_IA32_NO) {
+                if (level >= 1)
+                        str_append(out, size, &o, "%s/amd64 up to %s", os, p->variant);
+                else
+                        str_append(out, size, &o, "%s/amd64", os);
+                str_append(out, size, &o,
+                           " only: this host's kernel does not run 32-bit x86 programs (IA32 "
+                           "emulation is off)");
+        } else if (strcmp(p->arch, "amd64") == 0) {
                 if (level >= 1)
                         str_append(out, size, &o, "%s/amd64 up to %s and %s/386", os, p->variant,
                                    os);

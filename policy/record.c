@@ -120,6 +120,8 @@ static void host_object(struct gen *o, const struct host_facts *h)
         }
         if (h->aarch32 != HOST_AARCH32_NOT_ARM64)
                 kv(o, "aarch32", host_aarch32_name(h->aarch32));
+        if (h->ia32 != HOST_IA32_NOT_AMD64)
+                kv(o, "ia32", host_ia32_name(h->ia32));
         if (h->simulated)
                 kv_bool(o, "simulated", true);
         close_map(o);

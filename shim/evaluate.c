@@ -9,6 +9,7 @@
 #include "../oci/path_trust.h"
 #include "../oci/str.h"
 #include "argv.h"
+#include "ia32_probe.h"
 #include "policy_load.h"
 #include "runc_path.h"
 
@@ -138,6 +139,7 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
                         ev->in.host = &ev->host;
         } else {
                 host_sources_default(&sources);
+                sources.probe_ia32 = ia32_probe_cached;
                 sources.runtime = runtime_path(&ev->policy);
                 if (host_detect(&sources, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;

@@ -46,6 +46,8 @@ static const char usage[] =
         "                          (default /var/log/edgeguard/decisions.jsonl)\n"
         "  EDGEGUARD_STATE_DIR     what create judged, for start (default\n"
         "                          /run/edgeguard/start)\n"
+        "  EDGEGUARD_IA32_CACHE    whether this kernel runs 32-bit x86, kept for\n"
+        "                          the boot (default /run/edgeguard/ia32)\n"
         "\n"
         "edgeguard --version prints runc's version, which the engine reads;\n"
         "edgeguard check --version prints edgeguard's (" EDGEGUARD_VERSION ").\n"

@@ -8,9 +8,12 @@
 
 #include "../policy/repeat.h"
 
-/* Counts one refusal with this key.  When the table cannot be used (no
- * such directory yet, not a regular file, a lock held too long) the note
- * says to log it: a line too many, never a refusal lost. */
+/* Counts one refusal with this key, at now or, when later, the time it
+ * got the lock (so that the table's times only move forward).  When the table cannot be used (no
+ * such directory yet, not a regular file, a lock whose holder made no
+ * progress for a second or that was not had in ten) the note says to log
+ * it: a line too many, never a refusal lost.  A queue of waiters behind
+ * holders that get through, however loaded the machine, is waited out. */
 void repeat_state_observe(const char *log_path, const char *key, time_t now, long window,
                           struct repeat_note *note);
 

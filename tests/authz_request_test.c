@@ -254,6 +254,15 @@ TEST(decide_platform)
         decide_scene(s);
         CHECK(s->d.verdict == VERDICT_ALLOW);
         scene_free(s);
+        /* a kernel without IA32 emulation runs no 386 image */
+        s = scene("linux/amd64", NULL, "{\"Image\":\"x\"}");
+        CHECK(host_simulate("linux/amd64,ia32=no", &s->host, &err) == 0);
+        CHECK(platform_parse("linux/386", &s->facts.image.platform, &err) == 0);
+        decide_scene(s);
+        CHECK(s->d.rule == RULE_ARCH);
+        CHECK(strstr(s->d.reason, "this host's kernel does not run 32-bit x86 programs (IA32 "
+                                  "emulation is off)") != NULL);
+        scene_free(s);
 
         s = scene("linux/amd64", NULL, "{\"Image\":\"x\"}");
         CHECK(authz_uri_parse("/containers/create?platform=linux/s390x", &s->uri, &err) == 0);

@@ -23,7 +23,7 @@ static int probe_no(void)
 
 static int probe_must_not_run(void)
 {
-        printf("#   the AArch32 probe ran on a host that is not arm64\n");
+        printf("#   a probe ran on a host of another architecture\n");
         harness_case_failed = 1;
         return -1;
 }
@@ -31,7 +31,7 @@ static int probe_must_not_run(void)
 static void fake(const char *name, const char *machine, int (*probe)(void), struct host_facts *h)
 {
         char proc[256], sys[256];
-        struct host_sources src = {proc, sys, "Linux", machine, probe, NULL};
+        struct host_sources src = {proc, sys, "Linux", machine, probe, NULL, NULL};
         struct eg_error err = {0};
 
         snprintf(proc, sizeof(proc), DATA "%s/proc", name);
@@ -196,6 +196,92 @@ TEST(amd64_level_and_binfmt_entries)
         CHECK(binfmt_match(&h.binfmt, head, "/bin/busybox") == NULL);
 }
 
+static int probe_ia32_no(void)
+{
+        return 0;
+}
+
+static int probe_ia32_yes(void)
+{
+        return 1;
+}
+
+static int probe_ia32_unknown(void)
+{
+        return -1;
+}
+
+/* An amd64 kernel without IA32 emulation (CONFIG_IA32_EMULATION unset,
+ * ia32_emulation=0, a PVM guest): the probe's answer decides 386. */
+TEST(amd64_with_and_without_ia32)
+{
+        static const struct {
+                int (*probe)(void);
+                enum host_ia32 ia32;
+                const char *source;
+                enum platform_support i386;
+        } cases[] = {
+                {probe_ia32_yes, HOST_IA32_YES, "exec of an i386 ELF", PLATFORM_COMPATIBLE},
+                {probe_ia32_no, HOST_IA32_NO, "exec of an i386 ELF", PLATFORM_UNSUPPORTED},
+                {probe_ia32_unknown, HOST_IA32_UNKNOWN, "not probed", PLATFORM_COMPATIBLE},
+                {NULL, HOST_IA32_UNKNOWN, "not probed", PLATFORM_COMPATIBLE},
+        };
+        struct eg_error err = {0};
+        struct host_facts h;
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct host_sources src = {.proc = DATA "amd64-v4-binfmt/proc",
+                                           .sys = DATA "amd64-v4-binfmt/sys",
+                                           .sysname = "Linux",
+                                           .machine = "x86_64",
+                                           .probe_aarch32 = probe_must_not_run,
+                                           .probe_ia32 = cases[i].probe};
+                CHECK(host_detect(&src, &h, &err) == 0);
+                CHECK(h.ia32 == cases[i].ia32);
+                CHECK_STR(h.ia32_source, cases[i].source);
+                CHECK(runs(&h, "linux/386") == cases[i].i386);
+                CHECK(runs(&h, "linux/amd64/v3") == PLATFORM_NATIVE);
+        }
+        /* not asked on another architecture */
+        struct host_sources arm = {.proc = DATA "arm64-aarch32/proc",
+                                   .sys = DATA "arm64-aarch32/sys",
+                                   .sysname = "Linux",
+                                   .machine = "aarch64",
+                                   .probe_aarch32 = probe_yes,
+                                   .probe_ia32 = probe_must_not_run};
+        CHECK(host_detect(&arm, &h, &err) == 0);
+        CHECK(h.ia32 == HOST_IA32_NOT_AMD64);
+        CHECK(runs(&h, "linux/386") == PLATFORM_UNSUPPORTED);
+}
+
+TEST(simulated_ia32)
+{
+        struct host_facts h;
+        struct platform kernel, userland;
+        struct eg_error err = {0};
+
+        /* linux/amd64 keeps containerd's meaning: 386 runs */
+        CHECK(host_simulate("linux/amd64", &h, &err) == 0);
+        CHECK(h.ia32 == HOST_IA32_UNKNOWN);
+        CHECK(runs(&h, "linux/386") == PLATFORM_COMPATIBLE);
+        CHECK(host_simulate("linux/amd64/v2,ia32=no", &h, &err) == 0);
+        CHECK_STR(fmt(&h.platform), "linux/amd64/v2");
+        CHECK(h.ia32 == HOST_IA32_NO);
+        CHECK(runs(&h, "linux/386") == PLATFORM_UNSUPPORTED);
+        CHECK(runs(&h, "linux/amd64") == PLATFORM_NATIVE);
+        CHECK(host_simulate("linux/amd64,userland=386,ia32=no", &h, &err) == 0);
+        CHECK_STR(fmt(&h.userland), "linux/386");
+        CHECK(h.ia32 == HOST_IA32_NO);
+        CHECK(host_parse_stated("amd64,ia32=no", &kernel, &userland, &err) == 0);
+        CHECK_STR(fmt(&kernel), "linux/amd64");
+        CHECK(host_simulate("linux/arm64,ia32=no", &h, &err) == -1);
+        CHECK_STR(
+                err.msg,
+                "simulated host: \"linux/arm64,ia32=no\": \",ia32=no\" is only for an amd64 host");
+        CHECK(host_simulate("linux/amd64,ia32=yes", &h, &err) == -1);
+        CHECK(host_simulate(",ia32=no", &h, &err) == -1);
+}
+
 TEST(binfmt_entry_parsing)
 {
         struct binfmt_entry e;
@@ -276,5 +362,6 @@ TEST(the_real_host)
 
 HARNESS_MAIN(RUN(pi_zero_is_armv6_despite_its_cpuinfo), RUN(pi3_with_a_32_bit_kernel),
              RUN(capability_facts_unreadable), RUN(arm64_with_and_without_aarch32),
-             RUN(amd64_level_and_binfmt_entries), RUN(binfmt_entry_parsing), RUN(simulated_hosts),
+             RUN(amd64_level_and_binfmt_entries), RUN(amd64_with_and_without_ia32),
+             RUN(simulated_ia32), RUN(binfmt_entry_parsing), RUN(simulated_hosts),
              RUN(the_real_host))

@@ -17,6 +17,9 @@ export EDGEGUARD_DECISION_LOG=$T/decisions.jsonl
 DECISIONS=$EDGEGUARD_DECISION_LOG
 # What create judged, for start to verify: never the machine's /run/edgeguard.
 export EDGEGUARD_STATE_DIR=$T/start-records
+# Whether this kernel runs 32-bit x86: probed once per suite, never the
+# machine's /run/edgeguard/ia32.
+export EDGEGUARD_IA32_CACHE=$T/ia32
 printf '{"decision_log": "%s"}\n' "$DECISIONS" >"$EDGEGUARD_POLICY"
 _passed=0 _failed=0
 declare -a _cleanups=()
@@ -112,4 +115,21 @@ finish() {
         echo "$_passed passed, $_failed failed"
         [[ $_failed -eq 0 ]]
         exit
+}
+
+# host_runs_i386: "yes" when this kernel runs Debian's static i386 busybox,
+# "no" when execve says "Exec format error" (IA32 emulation off, or a guest
+# that runs no 32-bit code); anything else ends the suite loudly.  Asked
+# independently of edgeguard, by running the program itself.
+host_runs_i386() {
+        local bin=$T/i386-busybox out
+        install -m 0755 "$FOREIGN/i386/busybox-static" "$bin" || exit 1
+        if out=$("$bin" echo i386-runs 2>&1) && [[ $out == i386-runs ]]; then
+                echo yes
+        elif [[ $out == *"Exec format error"* || $out == *"cannot execute binary file"* ]]; then
+                echo no
+        else
+                echo "host_runs_i386: $bin neither ran nor failed with ENOEXEC: $out" >&2
+                exit 1
+        fi
 }

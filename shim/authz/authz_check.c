@@ -12,6 +12,7 @@
 #include "../options.h"
 #include "docker_api.h"
 #include "judge.h"
+#include "../ia32_probe.h"
 
 static const char usage[] =
         "usage: edgeguard-authz check [--json] [--policy FILE] [--host OS/ARCH[/VARIANT]]\n"
@@ -119,6 +120,7 @@ int authz_check_main(int argc, char *argv[])
                 cfg.host_wins = true;
         } else {
                 host_sources_default(&sources);
+                sources.probe_ia32 = ia32_probe_cached; /* 386 only where it runs */
                 if (host_detect(&sources, host, &host_err) == 0)
                         cfg.host = host;
         }

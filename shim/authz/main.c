@@ -20,6 +20,7 @@
 #include "docker_api.h"
 #include "../options.h"
 #include "server.h"
+#include "../ia32_probe.h"
 
 #define DEFAULT_SOCKET      "/run/docker/plugins/edgeguard.sock"
 #define DEFAULT_DOCKER_HOST "unix:///run/docker.sock"
@@ -87,6 +88,7 @@ static int serve(const char *socket_path, const char *policy, bool policy_named,
         if (host == NULL)
                 return fprintf(stderr, "edgeguard-authz: out of memory\n"), 1;
         host_sources_default(&sources);
+        sources.probe_ia32 = ia32_probe_cached; /* 386 only where it runs */
         if (host_detect(&sources, host, &host_err) == 0)
                 cfg.host = host;
         else
