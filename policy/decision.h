@@ -27,6 +27,10 @@ struct decision_context {
         const char *engine_detail; /* what was read, or why not */
         uid_t caller_uid;
         time_t now;
+        /* Kubernetes' pod and its namespace (containerd's CRI annotations
+         * io.kubernetes.cri.sandbox-name, -namespace); NULL elsewhere */
+        const char *pod;
+        const char *pod_namespace;
 };
 
 enum verdict {
