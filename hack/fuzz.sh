@@ -45,6 +45,14 @@ exe)
                 head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
         done
         max_len=8192 ;;
+levels)
+        # programs whose notes state levels, and the host texts in the corpus
+        for f in build/foreign/amd64/busybox build/foreign/amd64/busybox-static /bin/true \
+                /lib64/ld-linux-x86-64.so.2; do
+                [[ -f $f ]] || continue
+                head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+        done
+        max_len=8192 ;;
 esac
 
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len="$max_len" \
