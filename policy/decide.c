@@ -185,9 +185,15 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f,
                 bool guessed = host->aarch32 == HOST_AARCH32_UNKNOWN &&
                                strcmp(d->subject.arch, "arm") == 0 &&
                                strcmp(host->platform.arch, "arm64") == 0;
+                /* a level the host was not measured for is let through, but said */
+                bool unmeasured = strcmp(d->subject.arch, "amd64") == 0 &&
+                                  platform_variant_level(d->subject.variant) >= 2 &&
+                                  host->platform.variant[0] == '\0';
                 pass(d, RULE_ARCH, "%.600s, which this host runs %s%s", what,
                      support == PLATFORM_NATIVE ? "natively" : "as a compatible architecture",
-                     guessed ? " (assumed: whether this CPU runs 32-bit ARM was not probed)" : "");
+                     guessed      ? " (assumed: whether this CPU runs 32-bit ARM was not probed)"
+                     : unmeasured ? " (assumed: this host's x86-64 level was not measured)"
+                                  : "");
                 skip(d, RULE_EMULATION, "not needed");
                 return;
         }

@@ -64,6 +64,21 @@ out=$("$EG" "${G[@]}" run --bundle "$T/fits" fits </dev/null 2>&1)
 check_eq "v$level program on a v$level host runs and exits 0" "$?|$out" "0|"
 check_eq "allowed" "$(last_record | jq -r .decision)" allow
 
+# ---- check --host states such hosts, and refuses what it cannot read
+"$EG" check --host linux/amd64/v1 "$T/high" >"$T/out" 2>&1
+check_eq "check --host linux/amd64/v1: refused" "$?" 1
+check_contains "... a v1 host is a level" "$(cat "$T/out")" "this host is linux/amd64/v1 (simulated)"
+"$EG" check --json --host 'linux/arm64,userland=arm/v7' "$T/high" >"$T/out" 2>&1
+check_eq "check --host with a userland: the record has both" \
+        "$(jq -r '.host.arch + " " + .host.userland.arch + "/" + .host.userland.variant' "$T/out")" \
+        "arm64 arm/v7"
+"$EG" check --json --host 'windows(10.0.17763)/amd64' "$T/high" >"$T/out" 2>&1
+check_eq "check --host with a Windows build" "$(jq -r .host.os_version "$T/out")" "10.0.17763"
+for bad in 'arm64/v8' 'linux/arm64,cpu=x' 'windows(10.0/amd64' 'linux/arm64,userland='; do
+        "$EG" check --host "$bad" "$T/high" >"$T/out" 2>&1
+        check_eq "check --host '$bad': usage error" "$?" 2
+done
+
 # ---- a capability outside the bounding set runc inherits: runc would fail
 policy "{\"decision_log\": \"$DECISIONS\", \"rules\": {\"capabilities\": \"enforce\"},
          \"exceptions\": [{\"name\": \"debug*\", \"rules\": [\"capabilities\", \"privileged\", \"seccomp\"],

@@ -12,6 +12,7 @@
 #include <seccomp.h>
 
 #include "../oci/host.h"
+#include "../oci/moby.h"
 #include "scene.h"
 
 static char work[160]; /* the programs built for the cases */
@@ -74,6 +75,10 @@ TEST(goamd64_v3_on_a_v1_host)
         expect(VERDICT_ALLOW, RULE_COUNT, WORDS("runs natively"));
         decide_scene(&(struct scene){.host = "linux/amd64/v4"});
         expect(VERDICT_ALLOW, RULE_COUNT, NULL);
+        /* no level stated: let through, and said */
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_ALLOW, RULE_COUNT,
+               WORDS("assumed: this host's x86-64 level was not measured"));
 }
 
 TEST(gnu_property_note_in_the_executable)
@@ -253,6 +258,39 @@ TEST(windows_builds)
         expect(VERDICT_AUDIT, RULE_WINDOWS_BUILD, NULL);
 }
 
+TEST(stated_hosts_and_image_os_versions)
+{
+        struct policy p;
+        struct platform img;
+        struct eg_error err = {0};
+        bool declared;
+        const char *cfg = "{\"os\":\"windows\",\"architecture\":\"amd64\","
+                          "\"os.version\":\"10.0.17763.4377\"}";
+
+        const char *text = "{\"host\": \"linux/arm64,userland=arm/v7\"}";
+        CHECK(policy_parse(text, strlen(text), "p", &p, &err) == 0);
+        CHECK(p.has_host);
+        CHECK_STR(p.host.arch, "arm64");
+        CHECK_STR(p.host_text, "linux/arm64,userland=arm/v7");
+        policy_free(&p);
+        text = "{\"host\": \"arm/v7\"}";
+        CHECK(policy_parse(text, strlen(text), "p", &p, &err) < 0);
+        CHECK(strstr(err.msg, "names no OS") != NULL);
+        policy_free(&p);
+        text = "{\"host\": \"linux/arm64,cpu=x\"}";
+        CHECK(policy_parse(text, strlen(text), "p", &p, &err) < 0);
+        CHECK(strstr(err.msg, "userland=") != NULL);
+        policy_free(&p);
+
+        /* moby's image config carries the Windows build */
+        CHECK(moby_image_parse(cfg, strlen(cfg), &img, &declared, &err) == 0 && declared);
+        CHECK_STR(img.os_version, "10.0.17763.4377");
+        cfg = "{\"os\":\"windows\",\"architecture\":\"amd64\",\"os.version\":\"10.0\\n1\"}";
+        CHECK(moby_image_parse(cfg, strlen(cfg), &img, &declared, &err) < 0);
+        cfg = "{\"os\":\"windows\",\"architecture\":\"amd64\",\"os.version\":17763}";
+        CHECK(moby_image_parse(cfg, strlen(cfg), &img, &declared, &err) < 0);
+}
+
 TEST(advice_that_helps)
 {
         /* an image labelled for the host whose binary is another: rebuilding
@@ -299,6 +337,7 @@ int main(void)
         RUN(host_level_measured_or_not);
         RUN(a_32bit_userland_on_a_64bit_kernel);
         RUN(windows_builds);
+        RUN(stated_hosts_and_image_os_versions);
         RUN(advice_that_helps);
         harness_sh("rm -rf '%s' '%s'", bundle, work);
         printf("%d passed, %d failed\n", harness_passed, harness_failed);
