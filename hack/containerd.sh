@@ -7,14 +7,20 @@
 #   start DIR       the CRI plugin off; returns once containerd says READY=1;
 #                   DIR/env holds CONTAINERD_ADDRESS and CONTAINERD_NAMESPACE
 #                   for ctr.
-#   start DIR cri   the CRI plugin on, as a Kubernetes node has it: runtime
+#   start DIR cri [IMAGE.tar...]
+#                   the CRI plugin on, as a Kubernetes node has it: runtime
 #                   handlers `runc` (the default) and `edgeguard` (BinaryName
 #                   $EDGEGUARD), both with runc's state in DIR/runc;
-#                   sandbox_image $SANDBOX_IMAGE (import it into the k8s.io
-#                   namespace before the first pod); CNI configuration
+#                   sandbox_image $SANDBOX_IMAGE (one of the IMAGEs); CNI configuration
 #                   looked for in DIR/cni only, so only pods on the node's
-#                   network start (no CNI set-up).  DIR/env sets ctr's
-#                   namespace to k8s.io, where the CRI plugin keeps its own.
+#                   network start (no CNI set-up).  The IMAGEs (docker save
+#                   archives, all platforms) are imported into the k8s.io
+#                   namespace first, by containerd with the CRI plugin off:
+#                   the plugin reads its images when it starts, and learns
+#                   of later imports only through events it handles
+#                   asynchronously, so a pod started right after an import
+#                   may not find its image (it then tries to pull it).
+#                   DIR/env sets ctr's namespace to k8s.io.
 #   stop DIR        stops containerd, kills shims left, unmounts and removes DIR.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,7 +34,8 @@ source "$here/hack/daemon-lib.sh"
 die() { echo "containerd.sh: $*" >&2; exit 1; }
 
 start() {
-        local dir=$1 cri=${2:-}
+        local dir=$1 cri=${2:-} image
+        shift 2 || shift $#
         [[ -x $CONTAINERD ]] || die "$CONTAINERD not found (hack/install-deps.sh installs containerd)"
         [[ -x $HELPERS/sd_notify_wait ]] || die "$HELPERS/sd_notify_wait is not built (make)"
         mkdir -p "$dir/root" "$dir/state"
@@ -42,8 +49,8 @@ start() {
         note_shared_dirs "$dir"
         if [[ -n $cri ]]; then
                 [[ -x $EDGEGUARD ]] || die "$EDGEGUARD is not built (make)"
-                cri_config "$dir" >"$dir/config.toml"
-        else
+        fi
+        if [[ -z $cri || $# -gt 0 ]]; then
                 cat >"$dir/config.toml" <<EOF
 version = 2
 root = "$dir/root"
@@ -61,6 +68,24 @@ EOF
 export CONTAINERD_ADDRESS=$dir/containerd.sock
 export CONTAINERD_NAMESPACE=${cri:+k8s.io}${cri:-edgeguard-test}
 EOF
+        if [[ -n $cri && $# -gt 0 ]]; then
+                daemon "$dir"
+                for image in "$@"; do
+                        CONTAINERD_ADDRESS=$dir/containerd.sock ctr -n k8s.io images import \
+                                --all-platforms "$image" >/dev/null || die "importing $image failed"
+                done
+                # shellcheck disable=SC2046 # pids, one per word
+                terminate $(cat "$dir/containerd.spawned")
+        fi
+        if [[ -n $cri ]]; then
+                cri_config "$dir" >"$dir/config.toml"
+        fi
+        daemon "$dir"
+}
+
+# daemon DIR: containerd on DIR/config.toml, until it says READY=1.
+daemon() {
+        local dir=$1
         env -u NOTIFY_SOCKET -u EDGEGUARD_DECISION_LOG -u EDGEGUARD_RUNC \
                 EDGEGUARD_POLICY="$dir/policy.json" \
                 "$HELPERS/sd_notify_wait" 60 "$dir/containerd.log" -- \
@@ -117,9 +142,10 @@ stop() {
 
 case ${1:-} in
 start)
-        [[ $# -eq 2 || ($# -eq 3 && $3 == cri) ]] || die "usage: containerd.sh start DIR [cri]"
-        start "$2" "${3:-}"
+        [[ $# -eq 2 || ($# -ge 3 && $3 == cri) ]] || die "usage: containerd.sh start DIR [cri [IMAGE.tar...]]"
+        shift
+        start "$@"
         ;;
 stop) [[ $# -eq 2 ]] || die "usage: containerd.sh stop DIR"; stop "$2" ;;
-*) die "usage: containerd.sh start DIR [cri] | stop DIR" ;;
+*) die "usage: containerd.sh start DIR [cri [IMAGE.tar...]] | stop DIR" ;;
 esac

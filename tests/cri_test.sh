@@ -14,7 +14,13 @@ shared_before=$(ls -A /run/containerd 2>&1)
 netns_before=$(ls -A /run/netns 2>&1)
 containerd_stop() { "$TOP/hack/containerd.sh" stop "$C"; }
 on_exit containerd_stop
-if ! "$TOP/hack/containerd.sh" start "$C" cri; then
+"$TOP/hack/test-images.sh" "$T/images"
+read -r NATIVE FOREIGN <"$T/images/platforms"
+images=()
+for image in native edgeguard-test_foreign_1 edgeguard-test_pause_1; do
+        images+=("$T/images/$image.tar")
+done
+if ! "$TOP/hack/containerd.sh" start "$C" cri "${images[@]}"; then
         not_ok "the private containerd with its CRI plugin starts (hack/containerd.sh start DIR cri)"
         finish
 fi
@@ -35,11 +41,6 @@ fi
 cri() { PYTHONPATH=$T/pb /usr/bin/python3 "$TOP/tests/cri/cri.py" "$CONTAINERD_ADDRESS" "$@"; }
 check_eq "the CRI v1 API answers" "$(echo '{}' | cri Version | jq -r .runtimeApiVersion)" v1
 
-"$TOP/hack/test-images.sh" "$T/images"
-read -r NATIVE FOREIGN <"$T/images/platforms"
-for image in native edgeguard-test_foreign_1 edgeguard-test_pause_1; do
-        ctr images import "$T/images/$image.tar" >/dev/null
-done
 check_eq "the images are in the CRI plugin's namespace" "$(ctr images ls -q | grep -c edgeguard-test/)" 3
 
 # What the kubelet sends: the pod's metadata, a log directory, and for a
@@ -59,12 +60,12 @@ create() { # POD SANDBOX_CONFIG NAME ATTEMPT IMAGE ARGS...: the container's id
         local pod=$1 sb=$2 name=$3 attempt=$4 image=$5
         shift 5
         jq -cn --arg pod "$pod" --argjson sb "$sb" --arg name "$name" --argjson attempt "$attempt" \
-                --arg image "$image" --args '{
+                --arg image "$image" --argjson cmd "$(printf '%s\n' "$@" | jq -R . | jq -sc .)" '{
                 podSandboxId: $pod, sandboxConfig: $sb,
                 config: {metadata: {name: $name, attempt: $attempt}, image: {image: $image},
-                         command: $ARGS.positional, logPath: ($name + "/" + ($attempt | tostring) + ".log"),
+                         command: $cmd, logPath: ($name + "/" + ($attempt | tostring) + ".log"),
                          linux: {securityContext: {namespaceOptions: {network: "NODE", pid: "CONTAINER"}}}}
-        }' "$@" | cri CreateContainer | jq -r .containerId
+        }' | cri CreateContainer | jq -r .containerId
 }
 on_id() { jq -cn --arg id "$2" "{$1: \$id}"; }
 start() { on_id containerId "$1" | cri StartContainer; }
@@ -82,6 +83,7 @@ in_runc() { runc --root "$RUNC_STATE" list -q 2>/dev/null | grep -qxF "$1"; }
 SB=$(sandbox_config sensor edge)
 pod=$(run_pod "$SB" edgeguard)
 check "RunPodSandbox with runtime_handler edgeguard" test -n "$pod"
+[[ -n $pod ]] || finish
 check_eq "the sandbox (pause) container went through edgeguard and was allowed, named by pod and namespace" \
         "$(record "$pod" | jq -r '[.decision, .pod, .namespace, .verb] | join(",")')" "allow,sensor,edge,create"
 check "... and its task runs" task_running "$pod"
