@@ -66,7 +66,7 @@ EOF
         fi
         cat >"$dir/env" <<EOF
 export CONTAINERD_ADDRESS=$dir/containerd.sock
-export CONTAINERD_NAMESPACE=${cri:+k8s.io}${cri:-edgeguard-test}
+export CONTAINERD_NAMESPACE=$(if [[ -n $cri ]]; then echo k8s.io; else echo edgeguard-test; fi)
 EOF
         if [[ -n $cri && $# -gt 0 ]]; then
                 daemon "$dir"

@@ -44,11 +44,13 @@ check_eq "the CRI v1 API answers" "$(echo '{}' | cri Version | jq -r .runtimeApi
 check_eq "the images are in the CRI plugin's namespace" "$(ctr images ls -q | grep -c edgeguard-test/)" 3
 
 # What the kubelet sends: the pod's metadata, a log directory, and for a
-# pod with hostNetwork the node's network namespace.
+# pod with hostNetwork the node's network namespace and no hostname (the
+# kubelet leaves it empty there: runc cannot set one without a UTS
+# namespace of the pod's own).
 sandbox_config() { # NAME NAMESPACE
         jq -cn --arg name "$1" --arg ns "$2" --arg logs "$T/logs/$2_$1" '{
                 metadata: {name: $name, namespace: $ns, uid: ("uid-" + $ns + "-" + $name), attempt: 0},
-                hostname: $name, logDirectory: $logs,
+                logDirectory: $logs,
                 linux: {securityContext: {namespaceOptions: {network: "NODE", pid: "CONTAINER"}}}
         }'
 }
