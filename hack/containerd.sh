@@ -97,7 +97,11 @@ daemon() {
 # /var/lib or /run/containerd is moved into DIR: runc's state (the runc
 # shim's default root is /run/containerd/runc), CNI's directories (1.6
 # creates conf_dir at start and watches it), the stream server on a
-# loopback port of the kernel's choosing.
+# loopback port of the kernel's choosing.  The CRI plugin gives a pod's
+# sandbox an oom_score_adj of -998; where containerd itself cannot lower
+# its own (a machine that is itself a container: runc then fails with
+# "failed to update /proc/self/oom_score_adj: Permission denied"),
+# restrict_oom_score_adj keeps containers at or above containerd's.
 cri_config() {
         local dir=$1 cri='plugins."io.containerd.grpc.v1.cri"'
         cat <<EOF
@@ -114,6 +118,7 @@ state = "$dir/state"
   sandbox_image = "$SANDBOX_IMAGE"
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
+  restrict_oom_score_adj = true
 [$cri.cni]
   bin_dir = "$dir/cni/bin"
   conf_dir = "$dir/cni/net.d"

@@ -70,7 +70,7 @@ create() { # POD SANDBOX_CONFIG NAME ATTEMPT IMAGE ARGS...: the container's id
         }' | cri CreateContainer | jq -r .containerId
 }
 on_id() { jq -cn --arg id "$2" "{$1: \$id}"; }
-start() { on_id containerId "$1" | cri StartContainer; }
+start() { on_id containerId "$1" | cri StartContainer >/dev/null; }
 status() { on_id containerId "$1" | cri ContainerStatus; }
 remove() { on_id containerId "$1" | cri RemoveContainer >/dev/null; }
 stop() { on_id containerId "$1" | cri StopContainer >/dev/null; }
@@ -107,8 +107,8 @@ check "foreign: CreateContainer succeeds (no runtime runs yet)" test -n "$bad"
 check "... no edgeguard record yet" test -z "$(record "$bad")"
 err=$(start "$bad" 2>&1)
 check_eq "foreign: StartContainer fails" "$?" 1
-check_contains "... the CRI error carries edgeguard's reason" "$err" \
-        "OCI runtime create failed: edgeguard: refused container \"reader\": /bin/uname is linux/$FOREIGN"
+check_contains "... the CRI error carries edgeguard's reason, naming container and image" "$err" \
+        "OCI runtime create failed: edgeguard: refused container \"$bad\" (name reader, image docker.io/edgeguard-test/foreign:1): /bin/uname is linux/$FOREIGN"
 check_contains "... naming the host" "$err" "this host is linux/$NATIVE"
 check_contains "... advice for Kubernetes: the manifest list, not docker pull" "$err" \
         "its manifest list must offer linux/$NATIVE for this node"
@@ -118,7 +118,7 @@ st=$(status "$bad")
 check_eq "... ContainerStatus: exited, StartError" "$(jq -r '[.status.state, .status.reason] | join(",")' <<<"$st")" \
         "CONTAINER_EXITED,StartError"
 check_contains "... its message is edgeguard's reason" "$(jq -r .status.message <<<"$st")" \
-        "edgeguard: refused container \"reader\""
+        "edgeguard: refused container \"$bad\" (name reader,"
 check "... no task runs" not task_running "$bad"
 check "... no runc container" not in_runc "$bad"
 check_eq "... recorded: refused on rule arch, with pod, namespace, container and image" \
@@ -136,9 +136,12 @@ err=$(start "$plain" 2>&1)
 echo "# runc handler, StartContainer: ${err:-succeeded}"
 st=$(status "$plain")
 echo "# runc handler, ContainerStatus: $(jq -c '.status | {state, reason, message, exitCode}' <<<"$st")"
-check_contains "runc handler: the foreign image reaches exec format error" \
-        "$err $(jq -r .status.message <<<"$st") $(cat "$T/logs/edge_sensor-runc/reader/0.log" 2>/dev/null)" \
-        "exec format error"
+check_eq "runc handler: StartContainer succeeds" "$err" ""
+check_eq "... the container exits with status 1" "$(jq -r '[.status.state, .status.exitCode] | join(",")' <<<"$st")" \
+        "CONTAINER_EXITED,1"
+check_contains "... its log (kubectl logs) says exec format error" \
+        "$(cat "$T/logs/edge_sensor-runc/reader/0.log" 2>&1)" "exec format error"
+echo "# runc handler, the container's log: $(cat "$T/logs/edge_sensor-runc/reader/0.log" 2>&1)"
 remove "$plain"
 
 # ---- a kubelet-style restart loop: each attempt a new container (the
@@ -150,7 +153,7 @@ podl=$(run_pod "$SBL" edgeguard)
 refused=0 wait_ms=10
 for attempt in $(seq 0 29); do
         c=$(create "$podl" "$SBL" crash "$attempt" docker.io/edgeguard-test/foreign:1 /bin/uname -m)
-        if ! start "$c" 2>"$T/err" && grep -qF 'edgeguard: refused container "crash"' "$T/err"; then
+        if ! start "$c" 2>"$T/err" && grep -qF "edgeguard: refused container \"$c\" (name crash," "$T/err"; then
                 refused=$((refused + 1))
         fi
         remove "$c"
