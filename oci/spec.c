@@ -17,6 +17,7 @@ void spec_free(struct spec *s)
         for (int i = 0; i < SPEC_CAP_SETS; i++)
                 free(s->caps[i].items);
         free(s->annotations);
+        free(s->user_additional_gids.items);
         for (size_t i = 0; i < s->n_mounts; i++)
                 free(s->mounts[i].options.items);
         free(s->mounts);
@@ -25,6 +26,7 @@ void spec_free(struct spec *s)
         free(s->readonly_paths.items);
         free(s->device_rules);
         free(s->devices);
+        free(s->namespaces);
         free(s->strings);
         memset(s, 0, sizeof(*s));
 }

@@ -60,6 +60,18 @@ struct spec_device {
         char *path, *type;
 };
 
+/* An array of whole numbers (process.user.additionalGids). */
+struct spec_ints {
+        bool present;
+        size_t len;
+        long long *items;
+};
+
+/* One linux.namespaces entry. */
+struct spec_namespace {
+        char *type, *path;
+};
+
 struct spec_annotation {
         char *key, *value;
 };
@@ -76,6 +88,11 @@ struct spec {
         char *cwd;
         bool has_capabilities;
         struct spec_strv caps[SPEC_CAP_SETS];
+        /* process.user: the credentials runc's init takes before it looks
+         * the program up (runc's finalizeNamespace, then exec.LookPath) */
+        bool has_user;
+        struct spec_int user_uid, user_gid;
+        struct spec_ints user_additional_gids;
 
         size_t n_annotations;
         struct spec_annotation *annotations;
@@ -92,6 +109,8 @@ struct spec {
         struct spec_device_rule *device_rules;
         size_t n_devices;
         struct spec_device *devices;
+        size_t n_namespaces;
+        struct spec_namespace *namespaces;
 
         bool has_windows;
         bool has_hyperv; /* windows.hyperv present: Hyper-V isolation */

@@ -30,6 +30,8 @@ enum node {
         NODE_DEVICE_RULE, /* an element of linux.resources.devices */
         NODE_DEVICE,      /* an element of linux.devices */
         NODE_STRINGS,
+        NODE_USER,
+        NODE_NAMESPACE, /* an element of linux.namespaces */
 };
 
 enum slot_kind {
@@ -43,6 +45,8 @@ enum slot_kind {
         SLOT_STRINGS_ITEM,
         SLOT_OBJECTS,          /* array of objects, or null */
         SLOT_ANNOTATION_VALUE, /* map[string]string value: string */
+        SLOT_INTS,             /* array of whole numbers, or null: a struct spec_ints */
+        SLOT_INTS_ITEM,
 };
 
 #define NO_FLAG ((size_t)-1)
@@ -62,6 +66,7 @@ struct field {
 #define MOUNT_AT(member) offsetof(struct spec_mount, member)
 #define RULE_AT(member)  offsetof(struct spec_device_rule, member)
 #define DEV_AT(member)   offsetof(struct spec_device, member)
+#define NS_AT(member)    offsetof(struct spec_namespace, member)
 
 static const struct field top_fields[] = {
         {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
@@ -77,6 +82,13 @@ static const struct field process_fields[] = {
         {"env", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(env)},
         {"cwd", SLOT_STRING, NODE_SKIP, SPEC_AT(cwd)},
         {"capabilities", SLOT_OBJECT, NODE_CAPS, SPEC_AT(has_capabilities)},
+        {"user", SLOT_OBJECT, NODE_USER, SPEC_AT(has_user)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field user_fields[] = {
+        {"uid", SLOT_INT, NODE_SKIP, SPEC_AT(user_uid)},
+        {"gid", SLOT_INT, NODE_SKIP, SPEC_AT(user_gid)},
+        {"additionalGids", SLOT_INTS, NODE_SKIP, SPEC_AT(user_additional_gids)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field caps_fields[] = {
@@ -98,6 +110,7 @@ static const struct field linux_fields[] = {
         {"readonlyPaths", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(readonly_paths)},
         {"resources", SLOT_OBJECT, NODE_RESOURCES, NO_FLAG},
         {"devices", SLOT_OBJECTS, NODE_DEVICE, NO_FLAG},
+        {"namespaces", SLOT_OBJECTS, NODE_NAMESPACE, NO_FLAG},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field resources_fields[] = {
@@ -115,6 +128,11 @@ static const struct field device_rule_fields[] = {
 static const struct field device_fields[] = {
         {"path", SLOT_STRING, NODE_SKIP, DEV_AT(path)},
         {"type", SLOT_STRING, NODE_SKIP, DEV_AT(type)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field namespace_fields[] = {
+        {"type", SLOT_STRING, NODE_SKIP, NS_AT(type)},
+        {"path", SLOT_STRING, NODE_SKIP, NS_AT(path)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field seccomp_fields[] = {
@@ -143,6 +161,10 @@ static const struct field *node_fields(enum node n)
                 return process_fields;
         case NODE_CAPS:
                 return caps_fields;
+        case NODE_USER:
+                return user_fields;
+        case NODE_NAMESPACE:
+                return namespace_fields;
         case NODE_ROOT:
                 return root_fields;
         case NODE_LINUX:
@@ -276,7 +298,10 @@ static const char *kind_expected(enum slot_kind k)
         case SLOT_BOOL:
                 return "true or false";
         case SLOT_INT:
+        case SLOT_INTS_ITEM:
                 return "a whole number";
+        case SLOT_INTS:
+                return "an array of whole numbers";
         case SLOT_STRINGS:
                 return "an array of strings";
         case SLOT_OBJECTS:
@@ -316,6 +341,10 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
         case NODE_DEVICE:
                 *items = (void **)&spec->devices, *len = &spec->n_devices;
                 *size = sizeof(*spec->devices);
+                return true;
+        case NODE_NAMESPACE:
+                *items = (void **)&spec->namespaces, *len = &spec->n_namespaces;
+                *size = sizeof(*spec->namespaces);
                 return true;
         default:
                 return false;
@@ -438,6 +467,7 @@ static int on_null(void *ctx)
         switch (s->kind) {
         case SLOT_OBJECT_ITEM:
         case SLOT_STRINGS_ITEM:
+        case SLOT_INTS_ITEM: /* Go would append a 0: gid 0 from a null */
         case SLOT_ANNOTATION_VALUE:
                 return wrong_type(p, s, "null");
         default:
@@ -479,10 +509,17 @@ static int on_number(void *ctx, const char *text, size_t len)
         const struct slot *s = current_slot(p);
         long long n;
 
-        if (s->kind == SLOT_INT) {
+        if (s->kind == SLOT_INT || s->kind == SLOT_INTS_ITEM) {
                 if (!whole_number(text, len, &n))
                         return fail(p, "%.*s where a whole number is expected",
                                     (int)(len < 32 ? len : 32), text);
+                if (s->kind == SLOT_INTS_ITEM) {
+                        struct spec_ints *v = slot_target(p, s);
+                        if (!grow(p, (void **)&v->items, v->len, sizeof(*v->items), 1))
+                                return 0;
+                        v->items[v->len++] = n;
+                        return value_done(p);
+                }
                 struct spec_int *target = slot_target(p, s);
                 target->present = true;
                 target->value = n;
@@ -573,6 +610,10 @@ static int on_start_array(void *ctx)
                 return push(p, NODE_STRINGS, true, item);
         case SLOT_OBJECTS:
                 item.kind = SLOT_OBJECT_ITEM;
+                return push(p, NODE_SKIP, true, item);
+        case SLOT_INTS:
+                ((struct spec_ints *)slot_target(p, s))->present = true;
+                item.kind = SLOT_INTS_ITEM;
                 return push(p, NODE_SKIP, true, item);
         default:
                 return wrong_type(p, s, "an array");

@@ -41,6 +41,7 @@ enum rule {
         RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
         RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
+        RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
         /* What will certainly fail whatever the policy says (a capability
          * outside the bounding set runc inherits): a fact, not policy, so no
          * mode and no exception applies; last, so a waivable rule that also

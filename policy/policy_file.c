@@ -31,6 +31,7 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_CAPABILITIES] = "capabilities",
         [RULE_SECCOMP] = "seccomp",
         [RULE_WINDOWS_BUILD] = "windows_build",
+        [RULE_INTERPRETER] = "interpreter",
         [RULE_CERTAIN_FAILURE] = "certain_failure",
 };
 
@@ -220,7 +221,7 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
                                    "arch, emulation, unknown, metadata, privileged, capabilities, "
-                                   "seccomp, windows_build)",
+                                   "seccomp, windows_build, interpreter)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;

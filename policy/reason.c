@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../oci/str.h"
+#include "../oci/utf8.h"
 #include "decision.h"
 #include "describe.h"
 
@@ -201,6 +202,19 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                 put(t, "Run it process-isolated (docker run --isolation=process).");
                 break;
         case RULE_ARCH:
+                if (d->seccomp_gap && in->host && in->host->userland.arch[0] &&
+                    strcmp(in->host->userland.arch, in->host->platform.arch) != 0) {
+                        /* the engine's default profile is its own (32-bit) arch's */
+                        char userland[4 * PLATFORM_NAME_MAX];
+                        platform_format(&in->host->userland, userland, sizeof(userland));
+                        put(t,
+                            "This host's runc and engine are %s, under an %s kernel: use an image "
+                            "built for %s, or a seccomp profile that lists %s (the engine's "
+                            "default lists its own architecture only), or except this container "
+                            "from rule \"arch\" in %s.",
+                            userland, in->host->platform.arch, userland, d->seccomp_gap, policy);
+                        break;
+                }
                 if (d->seccomp_gap) {
                         put(t,
                             "Add %s to the seccomp profile's architectures, or except this "
@@ -247,6 +261,14 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     "Run it under a seccomp profile (drop seccomp=unconfined and "
                     "--privileged: the engine's default applies), or except it from rule "
                     "\"seccomp\" in %s.",
+                    policy);
+                break;
+        case RULE_INTERPRETER:
+                put(t,
+                    "Put the interpreter it names into the image (a glibc program needs a "
+                    "glibc base image, not musl/Alpine; the loader must be built for the same "
+                    "platform as the program), fix the script's #! line, or set rule "
+                    "\"interpreter\" to audit or off in %s.",
                     policy);
                 break;
         case RULE_WINDOWS_BUILD: {
@@ -339,4 +361,11 @@ void decision_compose_reason(const struct decision_input *in, struct decision *o
                 the_rest(&t, out);
         while (t.len > 0 && t.buf[t.len - 1] == ' ')
                 t.buf[--t.len] = '\0';
+        /* names from the image and the spec are in it: no raw control
+         * character reaches a terminal, the runc log or a log reader */
+        if (utf8_needs_cleaning(out->reason)) {
+                char clean[sizeof(out->reason)];
+                utf8_sanitize_visible(out->reason, clean, sizeof(clean));
+                memcpy(out->reason, clean, sizeof(clean));
+        }
 }

@@ -24,31 +24,27 @@ static void check(struct gen *o, yajl_gen_status st)
                 o->failed = true;
 }
 
+/* Every string of the record, hostile names included: control
+ * characters shown escaped (not only JSON-escaped, which a reader such as
+ * `jq -r` turns back into a raw CR or escape sequence). */
 static void str(struct gen *o, const char *s)
 {
-        size_t len, i = 0;
-        uint32_t cp;
+        size_t len;
 
         if (s == NULL) {
                 check(o, yajl_gen_null(o->g));
                 return;
         }
         len = strlen(s);
-        while (i < len) {
-                size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
-                if (n == 0)
-                        break;
-                i += n;
-        }
-        if (i == len) {
+        if (!utf8_needs_cleaning(s)) {
                 check(o, yajl_gen_string(o->g, (const unsigned char *)s, len));
         } else {
-                cleanup_free char *clean = malloc(len * 3 + 1);
+                cleanup_free char *clean = malloc(len * 6 + 1);
                 if (clean == NULL) {
                         o->failed = true;
                         return;
                 }
-                utf8_sanitize(s, clean, len * 3 + 1);
+                utf8_sanitize_visible(s, clean, len * 6 + 1);
                 check(o, yajl_gen_string(o->g, (const unsigned char *)clean, strlen(clean)));
         }
 }
@@ -146,45 +142,99 @@ static void declared_object(struct gen *o, const struct bundle_facts *f)
         close_map(o);
 }
 
-static void detected_object(struct gen *o, const struct bundle_facts *f)
+static const char *interp_state_name(enum exe_interp i)
+{
+        switch (i) {
+        case EXE_INTERP_OK:
+                return "present";
+        case EXE_INTERP_MISSING:
+                return "missing";
+        case EXE_INTERP_BAD:
+                return "unusable";
+        case EXE_INTERP_NONE:
+                break;
+        }
+        return NULL;
+}
+
+/* One program's fields: the same for args[0] ("detected") and for each
+ * program examined behind it. */
+static void exe_fields(struct gen *o, const struct exe_facts *e, const struct spec_mount *mount,
+                       const struct spec_mount *interp_mount)
 {
         char format[256];
 
+        describe_format(e, format, sizeof(format));
+        platform_fields(o, &e->platform);
+        kv_nonempty(o, "file", e->file);
+        if (e->resolved[0] && strcmp(e->resolved, e->file) != 0)
+                kv(o, "resolved", e->resolved);
+        kv(o, "format", e->kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(e->kind));
+        kv_nonempty(o, "how", format);
+        if (e->kind == EXE_ELF && e->elf.level_source)
+                kv(o, "level_source", e->elf.level_source);
+        if (e->n_scripts > 0) {
+                key(o, "scripts");
+                check(o, yajl_gen_array_open(o->g));
+                for (size_t i = 0; i < e->n_scripts; i++)
+                        str(o, e->scripts[i]);
+                check(o, yajl_gen_array_close(o->g));
+        }
+        if (e->crlf)
+                kv_bool(o, "crlf", true);
+        if (mount)
+                kv(o, "under_mount", mount->destination);
+        if (e->interp != EXE_INTERP_NONE) {
+                key(o, "interpreter");
+                open_map(o);
+                kv(o, "path", e->interp_path);
+                if (e->kind == EXE_ELF)
+                        kv_bool(o, "found", e->interp_found);
+                kv(o, "state", interp_state_name(e->interp));
+                if (e->kind == EXE_ELF && e->elf.interp_x86_isa_needed)
+                        kv_int(o, "x86_isa_needed", e->elf.interp_x86_isa_needed);
+                if (e->interp_elf.platform.arch[0])
+                        platform_fields(o, &e->interp_elf.platform);
+                if (interp_mount)
+                        kv(o, "under_mount", interp_mount->destination);
+                kv_nonempty(o, "problem", e->interp_problem);
+                close_map(o);
+        }
+        kv_nonempty(o, "problem", e->reason);
+}
+
+static void detected_object(struct gen *o, const struct bundle_facts *f)
+{
         key(o, "detected");
         if (f == NULL || !f->exe_checked) {
                 check(o, yajl_gen_null(o->g));
                 return;
         }
-        describe_format(&f->exe, format, sizeof(format));
         open_map(o);
-        platform_fields(o, &f->exe.platform);
-        kv_nonempty(o, "file", f->exe.file);
-        if (f->exe.resolved[0] && strcmp(f->exe.resolved, f->exe.file) != 0)
-                kv(o, "resolved", f->exe.resolved);
-        kv(o, "format", f->exe.kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(f->exe.kind));
-        kv_nonempty(o, "how", format);
-        if (f->exe.kind == EXE_ELF && f->exe.elf.level_source)
-                kv(o, "level_source", f->exe.elf.level_source);
-        if (f->exe.kind == EXE_ELF && f->exe.elf.interp[0]) {
-                key(o, "interpreter");
+        exe_fields(o, &f->exe, f->exe_mount, f->interp_mount);
+        close_map(o);
+}
+
+/* Every program examined, args[0] first, then what each wrapper runs;
+ * absent when args[0] is no wrapper (detected is then the whole list: the
+ * record is written on every create). */
+static void examined_object(struct gen *o, const struct bundle_facts *f)
+{
+        if (f == NULL || !f->exe_checked || (f->n_behind == 0 && !f->behind_note[0]))
+                return;
+        key(o, "examined");
+        check(o, yajl_gen_array_open(o->g));
+        open_map(o);
+        exe_fields(o, &f->exe, f->exe_mount, f->interp_mount);
+        close_map(o);
+        for (size_t i = 0; i < f->n_behind; i++) {
                 open_map(o);
-                kv(o, "path", f->exe.elf.interp);
-                kv_bool(o, "found", f->exe.interp_found);
-                if (f->exe.elf.interp_x86_isa_needed)
-                        kv_int(o, "x86_isa_needed", f->exe.elf.interp_x86_isa_needed);
+                kv(o, "via", f->behind[i].via);
+                exe_fields(o, &f->behind[i].exe, f->behind[i].mount, f->behind[i].interp_mount);
                 close_map(o);
         }
-        if (f->exe.n_scripts > 0) {
-                key(o, "scripts");
-                check(o, yajl_gen_array_open(o->g));
-                for (size_t i = 0; i < f->exe.n_scripts; i++)
-                        str(o, f->exe.scripts[i]);
-                check(o, yajl_gen_array_close(o->g));
-        }
-        if (f->exe_mount)
-                kv(o, "under_mount", f->exe_mount->destination);
-        kv_nonempty(o, "problem", f->exe.reason);
-        close_map(o);
+        check(o, yajl_gen_array_close(o->g));
+        kv_nonempty(o, "examined_stop", f->behind_note);
 }
 
 static void emulator_object(struct gen *o, const struct binfmt_entry *e)
@@ -316,6 +366,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "edgeguard", x->version);
         if (x->duration_us >= 0)
                 kv_int(&o, "duration_us", x->duration_us);
+        examined_object(&o, in->facts);
         close_map(&o);
         if (o.failed || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
                 return eg_error_set(err, EINVAL, "generating the decision record");

@@ -187,7 +187,10 @@ TEST(a_32bit_userland_on_a_64bit_kernel)
         decide_scene(&(struct scene){.host = "linux/arm64,userland=arm/v7"});
         expect(VERDICT_REFUSE, RULE_ARCH,
                WORDS("linux/arm64\0not under this seccomp filter\0SCMP_ARCH_AARCH64\0"
-                     "SIGSYS\0with a linux/arm/v7 userland"));
+                     "SIGSYS\0with a linux/arm/v7 userland\0"
+                     "This host's runc and engine are linux/arm/v7, under an arm64 kernel: use an "
+                     "image built for linux/arm/v7, or a seccomp profile that lists "
+                     "SCMP_ARCH_AARCH64"));
         expect_record("host", "arch", "arm64");
         expect_record("host", "userland", "*");
         /* the same device stated as a 64-bit userland runs it natively */
