@@ -339,6 +339,8 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
                                        : "");
         declared_platform(out);
         look_at_executable(out, bundle_fd, resolver);
+        if (hooks_gather(&out->spec, bundle_fd, resolver, &out->hooks, err) < 0)
+                return eg_error_prefix(err, "bundle %s", bundle_dir);
         return 0;
 }
 
@@ -348,5 +350,6 @@ void facts_free(struct bundle_facts *f)
         f->behind = NULL;
         f->n_behind = 0;
         spec_free(&f->spec);
+        hooks_free(&f->hooks);
         f->exe_mount = f->interp_mount = NULL;
 }

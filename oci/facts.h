@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "exe.h"
+#include "hooks.h"
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
@@ -33,6 +34,11 @@ struct exe_behind {
 
 struct bundle_facts {
         struct stat bundle_st; /* for the rule that the bundle be the caller's alone */
+        /* the first component of the bundle's or the rootfs' path that
+         * someone else could change (path_trusted); "" when none, or not
+         * checked (the caller fills it: it knows the absolute paths) */
+        char path_problem[640];
+        bool paths_checked;
         struct stat config_st;
         struct spec spec;
 
@@ -45,6 +51,8 @@ struct bundle_facts {
         struct platform declared;
         char declared_source[32];   /* "annotations", "moby image config" */
         char declared_problem[160]; /* an annotation that is not a platform name */
+
+        struct hook_facts hooks;
 
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
         /* the spec mount the executable came from (the view judged the file

@@ -29,6 +29,10 @@ enum node {
         NODE_MOUNT,       /* an element of mounts */
         NODE_DEVICE_RULE, /* an element of linux.resources.devices */
         NODE_DEVICE,      /* an element of linux.devices */
+        NODE_SYSCALL,     /* an element of linux.seccomp.syscalls */
+        NODE_HOOKS,
+        NODE_HOOK, /* an element of a hooks list: NODE_HOOK + its spec_hook_kind */
+        NODE_HOOK_LAST = NODE_HOOK + SPEC_HOOK_KINDS - 1,
         NODE_STRINGS,
         NODE_USER,
         NODE_NAMESPACE, /* an element of linux.namespaces */
@@ -53,7 +57,7 @@ enum slot_kind {
 
 /* A field of a struct node: where its value goes.  `offset` is into struct
  * spec, or into the current element for the fields of an array element
- * (NODE_MOUNT, NODE_DEVICE_RULE, NODE_DEVICE); for objects it names the
+ * (see element_array); for objects it names the
  * has_ flag. */
 struct field {
         const char *name;
@@ -67,6 +71,7 @@ struct field {
 #define RULE_AT(member)  offsetof(struct spec_device_rule, member)
 #define DEV_AT(member)   offsetof(struct spec_device, member)
 #define NS_AT(member)    offsetof(struct spec_namespace, member)
+#define HOOK_AT(member)  offsetof(struct spec_hook, member)
 
 static const struct field top_fields[] = {
         {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
@@ -75,6 +80,28 @@ static const struct field top_fields[] = {
         {"linux", SLOT_OBJECT, NODE_LINUX, SPEC_AT(has_linux)},
         {"windows", SLOT_OBJECT, NODE_WINDOWS, SPEC_AT(has_windows)},
         {"mounts", SLOT_OBJECTS, NODE_MOUNT, NO_FLAG},
+        {"hooks", SLOT_OBJECT, NODE_HOOKS, SPEC_AT(has_hooks)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+/* the keys are spec_hook_kind_name's; Go's struct tags in runtime-spec */
+static const struct field hooks_fields[] = {
+        {"prestart", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_PRESTART, NO_FLAG},
+        {"createRuntime", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_CREATE_RUNTIME, NO_FLAG},
+        {"createContainer", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_CREATE_CONTAINER, NO_FLAG},
+        {"startContainer", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_START_CONTAINER, NO_FLAG},
+        {"poststart", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_POSTSTART, NO_FLAG},
+        {"poststop", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_POSTSTOP, NO_FLAG},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field hook_fields[] = {
+        {"path", SLOT_STRING, NODE_SKIP, HOOK_AT(path)},
+        {"args", SLOT_STRINGS, NODE_STRINGS, HOOK_AT(args)},
+        {"env", SLOT_STRINGS, NODE_STRINGS, HOOK_AT(env)},
+        {"timeout", SLOT_INT, NODE_SKIP, HOOK_AT(timeout)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field syscall_fields[] = {
+        {"action", SLOT_STRING, NODE_SKIP, offsetof(struct spec_syscall, action)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field process_fields[] = {
@@ -138,6 +165,7 @@ static const struct field namespace_fields[] = {
 static const struct field seccomp_fields[] = {
         {"defaultAction", SLOT_STRING, NODE_SKIP, SPEC_AT(seccomp_default_action)},
         {"architectures", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(seccomp_architectures)},
+        {"syscalls", SLOT_OBJECTS, NODE_SYSCALL, NO_FLAG},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field windows_fields[] = {
@@ -181,9 +209,17 @@ static const struct field *node_fields(enum node n)
                 return device_rule_fields;
         case NODE_DEVICE:
                 return device_fields;
+        case NODE_SYSCALL:
+                return syscall_fields;
+        case NODE_HOOKS:
+                return hooks_fields;
         case NODE_SKIP:
         case NODE_ANNOTATIONS:
         case NODE_STRINGS:
+                break;
+        default:
+                if (n >= NODE_HOOK && n <= NODE_HOOK_LAST)
+                        return hook_fields;
                 break;
         }
         return NULL;
@@ -346,8 +382,17 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
                 *items = (void **)&spec->namespaces, *len = &spec->n_namespaces;
                 *size = sizeof(*spec->namespaces);
                 return true;
+        case NODE_SYSCALL:
+                *items = (void **)&spec->seccomp_syscalls, *len = &spec->n_seccomp_syscalls;
+                *size = sizeof(*spec->seccomp_syscalls);
+                return true;
         default:
-                return false;
+                if (node < NODE_HOOK || node > NODE_HOOK_LAST)
+                        return false;
+                *items = (void **)&spec->hooks[node - NODE_HOOK].items;
+                *len = &spec->hooks[node - NODE_HOOK].len;
+                *size = sizeof(struct spec_hook);
+                return true;
         }
 }
 

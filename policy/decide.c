@@ -70,6 +70,10 @@ static void rule_bundle(struct decision *d, const struct bundle_facts *f, uid_t 
                 const struct stat *st;
         } files[] = {{"the bundle directory", &f->bundle_st}, {"config.json", &f->config_st}};
 
+        if (f->path_problem[0]) {
+                fail(d, RULE_BUNDLE, "%s", f->path_problem);
+                return;
+        }
         for (size_t i = 0; i < 2; i++) {
                 const struct stat *st = files[i].st;
                 unsigned mode = (unsigned)st->st_mode & 07777;
@@ -90,8 +94,11 @@ static void rule_bundle(struct decision *d, const struct bundle_facts *f, uid_t 
                         return;
                 }
         }
-        pass(d, RULE_BUNDLE, "the bundle and config.json are writable only by uid %u",
-             (unsigned)f->config_st.st_uid);
+        pass(d, RULE_BUNDLE, "the bundle and config.json are writable only by uid %u%s",
+             (unsigned)f->config_st.st_uid,
+             f->paths_checked ? ", and every directory above them and the rootfs only by root "
+                                "or the caller"
+                              : "");
 }
 
 static void rule_os(struct decision *d, const struct bundle_facts *f, const struct exe_view *v,
@@ -347,7 +354,7 @@ static const struct {
         {22631, 20348, "Windows 11 23H2 runs Windows Server 2022 images"},
 };
 
-static const char *windows_builds_match(long host, long container)
+const char *windows_builds_match(long host, long container)
 {
         if (host == container)
                 return "the same build";
@@ -469,8 +476,8 @@ static bool exception_covers(const struct policy_exception *e, enum rule r,
                policy_exception_matches(e, ctx->name, ctx->id, ctx->image, ctx->image_id);
 }
 
-static void apply_policy(struct decision *d, const struct policy *p,
-                         const struct decision_context *ctx)
+void decision_apply_policy(struct decision *d, const struct policy *p,
+                           const struct decision_context *ctx)
 {
         for (int r = 0; r < RULE_COUNT; r++) {
                 struct rule_result *res = &d->results[r];
@@ -538,10 +545,12 @@ void decide(const struct decision_input *in, struct decision *out)
                 rule_bundle(out, facts, in->ctx.caller_uid);
                 rule_hyperv(out, facts);
                 rules_privilege(out, in);
+                rule_hooks(out, in);
                 judge_all(out, facts, host);
                 if (host != NULL)
                         rule_windows_build(out, facts, host);
         }
-        apply_policy(out, in->policy, &in->ctx);
+        skip(out, RULE_RUNTIME, "the engine chose this runtime: the engine plugin judges it");
+        decision_apply_policy(out, in->policy, &in->ctx);
         decision_compose_reason(in, out);
 }

@@ -19,11 +19,16 @@
 #define POLICY_SIZE_MAX             (1u << 20)
 #define POLICY_DEPTH_MAX            8
 #define POLICY_EXCEPTIONS_MAX       256
+#define POLICY_HOOKS_MAX            64
 #define POLICY_DOCKER_ROOT_DEFAULT  "/var/lib/docker"
 /* An identical refusal within this many seconds of the last one is counted,
  * not logged in full again: a restart loop retries for ever. */
 #define POLICY_REPEAT_WINDOW_DEFAULT 3600
 #define POLICY_REPEAT_WINDOW_MAX     (7 * 24 * 3600)
+/* The runtime names dockerd may be asked for (HostConfig.Runtime) that the
+ * engine plugin lets through: the name edgeguard is registered under. */
+#define POLICY_TRUSTED_RUNTIME_DEFAULT "edgeguard"
+#define POLICY_TRUSTED_RUNTIMES_MAX    16
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
@@ -38,10 +43,12 @@ enum rule {
         RULE_UNKNOWN,       /* the executable could not be identified */
         RULE_METADATA,      /* the image's declared platform differs from the executable's */
         RULE_PRIVILEGED,    /* it looks like docker run --privileged */
-        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or unknown */
         RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
         RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
+        RULE_HOOKS,   /* a host hook not allow-listed, or a container hook the host cannot run */
+        RULE_RUNTIME, /* engine plugin: a runtime the policy does not trust (not runc's) */
         /* What will certainly fail whatever the policy says (a capability
          * outside the bounding set runc inherits): a fact, not policy, so no
          * mode and no exception applies; last, so a waivable rule that also
@@ -84,7 +91,20 @@ struct policy {
         char host_text[128];  /* as written: host_simulate's grammar (userland, OS version) */
         size_t n_exceptions;
         struct policy_exception *exceptions;
+        /* host hook programs allowed besides dockerd's own (policy_docker_hooks);
+         * absolute paths, compared exactly */
+        size_t n_hooks;
+        char **hooks;
+        size_t n_trusted_runtimes; /* "trusted_runtimes"; the default when absent */
+        char *trusted_runtimes[POLICY_TRUSTED_RUNTIMES_MAX];
 };
+
+/* The host hook programs always allowed: where Debian's docker.io, Docker's
+ * packages and IoT Edge's moby-engine install dockerd, which adds a
+ * prestart hook "/proc/<dockerd pid>/exe libnetwork-setkey ..." to every
+ * container on a bridge network (moby 20.10 daemon/oci_linux.go).  NULL
+ * terminated. */
+extern const char *const policy_docker_hooks[];
 
 /* The built-in policy: the platform rules enforced, but unknown and
  * metadata, which are only noted like privileged, capabilities and

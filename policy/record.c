@@ -237,6 +237,36 @@ static void examined_object(struct gen *o, const struct bundle_facts *f)
         kv_nonempty(o, "examined_stop", f->behind_note);
 }
 
+/* Every hook, host or container, with the program it runs. */
+static void hooks_array(struct gen *o, const struct bundle_facts *f)
+{
+        size_t kept;
+
+        if (f == NULL || f->hooks.n == 0)
+                return;
+        kept = f->hooks.n < HOOKS_MAX ? f->hooks.n : HOOKS_MAX;
+        key(o, "hooks");
+        check(o, yajl_gen_array_open(o->g));
+        for (size_t i = 0; i < kept; i++) {
+                const struct hook_fact *h = &f->hooks.items[i];
+                char platform[3 * PLATFORM_NAME_MAX] = "";
+                open_map(o);
+                kv(o, "kind", spec_hook_kind_name(h->kind));
+                kv_int(o, "index", (long long)h->index);
+                kv(o, "path", h->path);
+                kv(o, "arg0", h->arg0);
+                kv_nonempty(o, "program", h->program);
+                if (!hooks_runs_on_host(h->kind) && h->platform.arch[0])
+                        platform_format(&h->platform, platform, sizeof(platform));
+                kv_nonempty(o, "platform", platform);
+                kv_nonempty(o, "problem", h->reason);
+                close_map(o);
+        }
+        check(o, yajl_gen_array_close(o->g));
+        if (f->hooks.n > kept)
+                kv_int(o, "hooks_total", (long long)f->hooks.n);
+}
+
 static void emulator_object(struct gen *o, const struct binfmt_entry *e)
 {
         if (e == NULL)
@@ -347,6 +377,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "rule", d->rule == RULE_COUNT ? NULL : rule_name(d->rule));
         kv(&o, "reason", d->reason);
         kv(&o, "verb", x->verb);
+        kv(&o, "door", in->ctx.door ? in->ctx.door : "runtime");
         kv(&o, "id", in->ctx.id);
         kv(&o, "bundle", in->ctx.bundle);
         kv(&o, "name", str_nonempty(in->ctx.name));
@@ -360,6 +391,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         host_object(&o, in->host);
         declared_object(&o, in->facts);
         detected_object(&o, in->facts);
+        hooks_array(&o, in->facts);
         emulator_object(&o, d->emulator);
         rules_object(&o, d);
         policy_object(&o, in);

@@ -16,6 +16,9 @@ void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char
  * and seccomp (privilege.c); in->facts is set. */
 void rules_privilege(struct decision *d, const struct decision_input *in);
 
+/* The hooks rule (hooks_rule.c); in->facts is set, in->host may be NULL. */
+void rule_hooks(struct decision *d, const struct decision_input *in);
+
 /* The spec's seccomp architectures, space separated ("" for none). */
 void seccomp_arch_names(const struct spec *s, char *out, size_t size);
 
@@ -24,5 +27,10 @@ void seccomp_arch_names(const struct spec *s, char *out, size_t size);
  * (or there is no filter, or libseccomp has no name for the arch). */
 const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,
                              const struct platform *p);
+
+/* How a Windows host of build `host` runs process-isolated containers of
+ * build `container`: "the same build" or the documented compatibility that
+ * allows it; NULL when it does not (decide.c's table). */
+const char *windows_builds_match(long host, long container);
 
 #endif

@@ -17,6 +17,8 @@
 #include "gate.h"
 #include "report.h"
 #include "runc_path.h"
+#include "start_check.h"
+#include "start_record.h"
 #include "version.h"
 
 static const char usage[] =
@@ -32,6 +34,8 @@ static const char usage[] =
         "\n"
         "Commands:\n"
         "  create, run, restore   decided on, then passed to runc or refused (exit 1)\n"
+        "  start                  the program looked up again in the created container;\n"
+        "                         passed to runc when it is the one create judged\n"
         "  check BUNDLE           explain a decision (see edgeguard check --help)\n"
         "  any other              passed to runc unchanged (edgeguard help: runc's help)\n"
         "\n"
@@ -40,6 +44,8 @@ static const char usage[] =
         "  EDGEGUARD_RUNC          the absolute path of the runc to execute\n"
         "  EDGEGUARD_DECISION_LOG  where decision records go\n"
         "                          (default /var/log/edgeguard/decisions.jsonl)\n"
+        "  EDGEGUARD_STATE_DIR     what create judged, for start (default\n"
+        "                          /run/edgeguard/start)\n"
         "\n"
         "edgeguard --version prints runc's version, which the engine reads;\n"
         "edgeguard check --version prints edgeguard's (" EDGEGUARD_VERSION ").\n"
@@ -99,6 +105,13 @@ int main(int argc, char *argv[])
                 if ((status = gate_creating_verb(&args, started, &runtime)) != 0)
                         return status;
         } else {
+                /* start verifies what create judged; delete forgets it */
+                if (args.verb && !args.verb_help && args.container_id && args.container_id[0] &&
+                    strcmp(args.verb, "start") == 0 && (status = start_check(&args, started)) != 0)
+                        return status;
+                if (args.verb && !args.verb_help && args.container_id && args.container_id[0] &&
+                    strcmp(args.verb, "delete") == 0)
+                        start_record_remove(args.root, args.container_id);
                 runtime = gate_passthrough_runtime();
         }
 

@@ -45,6 +45,7 @@ TEST(shipped_policy_is_the_defaults)
         CHECK(shipped.has_capabilities == builtin.has_capabilities);
         CHECK(shipped.has_host == builtin.has_host);
         CHECK(shipped.n_exceptions == 0);
+        CHECK(shipped.n_hooks == builtin.n_hooks);
         policy_free(&shipped);
         policy_free(&builtin);
 }
