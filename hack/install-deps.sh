@@ -17,6 +17,7 @@ packages=(
         bats gawk dpkg-dev bsdutils                         # make peer-test: runc's own suite
         golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline
         debhelper scdoc lintian debootstrap man-db          # make deb, man pages; tests/deb_test.sh
+        python3-grpcio python3-protobuf protobuf-compiler   # tests/cri: the kubelet's CRI calls
 )
 
 if [[ $(id -u) -ne 0 ]]; then

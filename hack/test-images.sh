@@ -17,6 +17,9 @@
 #     edgeguard-test/foreign-interpreter:1  labelled NATIVE, NATIVE busybox, but
 #                                           the entrypoint is a script whose #!
 #                                           names a FOREIGN busybox
+#     edgeguard-test/pause:1                NATIVE busybox sleeping for ever: a
+#                                           pod sandbox image (the CRI plugin's
+#                                           sandbox_image) in place of k8s's pause
 #   platforms               "NATIVE FOREIGN" as OCI architectures
 #
 # NATIVE is this host (amd64 or arm64), FOREIGN the other one.  Archives are
@@ -107,4 +110,5 @@ save_archive edgeguard-test_foreign_1.tar edgeguard-test/foreign:1 "$foreign" "$
 save_archive edgeguard-test_label-native-holds-foreign_1.tar edgeguard-test/label-native-holds-foreign:1 "$native" "$work/foreign" '["/bin/sh"]'
 save_archive edgeguard-test_label-foreign-holds-native_1.tar edgeguard-test/label-foreign-holds-native:1 "$foreign" "$work/native" '["/bin/sh"]'
 save_archive edgeguard-test_foreign-interpreter_1.tar edgeguard-test/foreign-interpreter:1 "$native" "$work/interp" null '["/app/start.sh"]'
+save_archive edgeguard-test_pause_1.tar edgeguard-test/pause:1 "$native" "$work/native" null '["/bin/sleep", "2147483647"]'
 echo "$native $foreign" >"$out/platforms"

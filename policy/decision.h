@@ -28,6 +28,10 @@ struct decision_context {
         uid_t caller_uid;
         time_t now;
         const char *door; /* which door decided: "authz" (the engine plugin); NULL: the runtime */
+        /* Kubernetes' pod and its namespace (containerd's CRI annotations
+         * io.kubernetes.cri.sandbox-name, -namespace); NULL elsewhere */
+        const char *pod;
+        const char *pod_namespace;
 };
 
 enum verdict {

@@ -386,6 +386,8 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "image", str_nonempty(in->ctx.image));
         if (str_nonempty(in->ctx.image_id))
                 kv(&o, "image_id", in->ctx.image_id);
+        kv_nonempty(&o, "pod", in->ctx.pod);
+        kv_nonempty(&o, "namespace", in->ctx.pod_namespace);
         engine_object(&o, &in->ctx);
         repeat_object(&o, x->repeat);
         host_object(&o, in->host);

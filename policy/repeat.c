@@ -24,6 +24,13 @@ void repeat_key(const struct decision_input *in, const struct decision *d,
         n = snprintf(text, sizeof(text), "%s%c%d%c%.256s%c%.512s%c%s", verdict_name(d->verdict), 0,
                      (int)d->rule, 0, who ? who : "", 0, in->ctx.image ? in->ctx.image : "", 0,
                      detail);
+        /* Kubernetes: one container name in two pods (or one pod name in
+         * two namespaces) is two restart loops.  Appended only when known,
+         * so the keys of other engines' refusals stay what they were. */
+        if (n >= 0 && (size_t)n < sizeof(text) && (in->ctx.pod || in->ctx.pod_namespace))
+                n += snprintf(text + n, sizeof(text) - (size_t)n, "%c%.256s%c%.256s", 0,
+                              in->ctx.pod ? in->ctx.pod : "", 0,
+                              in->ctx.pod_namespace ? in->ctx.pod_namespace : "");
         if (n < 0)
                 n = 0;
         sha256_hex(text, (size_t)n < sizeof(text) ? (size_t)n : sizeof(text) - 1, digest);

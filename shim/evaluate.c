@@ -32,6 +32,8 @@ static void engine_context(struct evaluation *ev, const struct evaluation_reques
         static const char *const name_keys[] = {"io.kubernetes.cri.container-name", "nerdctl/name",
                                                 NULL};
         static const char *const image_keys[] = {"io.kubernetes.cri.image-name", NULL};
+        static const char *const pod_keys[] = {"io.kubernetes.cri.sandbox-name", NULL};
+        static const char *const namespace_keys[] = {"io.kubernetes.cri.sandbox-namespace", NULL};
         struct decision_context *ctx = &ev->in.ctx;
         const struct moby_facts *m = &ev->moby;
 
@@ -42,6 +44,8 @@ static void engine_context(struct evaluation *ev, const struct evaluation_reques
                         ctx->name = annotation_of(&ev->facts, name_keys);
                 if (ctx->image == NULL)
                         ctx->image = annotation_of(&ev->facts, image_keys);
+                ctx->pod = annotation_of(&ev->facts, pod_keys);
+                ctx->pod_namespace = annotation_of(&ev->facts, namespace_keys);
         }
 
         moby_store_read(ev->policy.docker_root, rq->id, &ev->moby);

@@ -197,7 +197,44 @@ TEST(what_makes_refusals_identical)
         CHECK(strcmp(a, b) != 0);
 }
 
+/* Kubernetes: the same container name in another pod or namespace is
+ * another restart loop; without them the key is what it always was. */
+TEST(pods_and_namespaces_are_separate)
+{
+        struct decision_input in;
+        struct decision d;
+        char plain[REPEAT_KEY_SIZE], a[REPEAT_KEY_SIZE], b[REPEAT_KEY_SIZE];
+
+        decision_with(&in, &d, "id1", "app", "img:1", "arm64 on amd64");
+        repeat_key(&in, &d, plain);
+        in.ctx.pod = "sensor";
+        in.ctx.pod_namespace = "edge";
+        repeat_key(&in, &d, a);
+        CHECK(strcmp(plain, a) != 0);
+        in.ctx.pod = "other";
+        repeat_key(&in, &d, b);
+        CHECK(strcmp(a, b) != 0);
+        in.ctx.pod = "sensor";
+        in.ctx.pod_namespace = "default";
+        repeat_key(&in, &d, b);
+        CHECK(strcmp(a, b) != 0);
+        /* a recreated container of the same pod: one loop */
+        decision_with(&in, &d, "id2", "app", "img:1", "arm64 on amd64");
+        in.ctx.pod = "sensor";
+        in.ctx.pod_namespace = "edge";
+        repeat_key(&in, &d, b);
+        CHECK_STR(a, b);
+        /* the separator cannot be forged: pod "ab" vs pod "a", namespace "b" */
+        in.ctx.pod = "ab";
+        in.ctx.pod_namespace = "";
+        repeat_key(&in, &d, a);
+        in.ctx.pod = "a";
+        in.ctx.pod_namespace = "b";
+        repeat_key(&in, &d, b);
+        CHECK(strcmp(a, b) != 0);
+}
+
 HARNESS_MAIN(RUN(doubling_within_a_window); RUN(a_line_per_window_while_it_goes_on);
              RUN(a_quiet_window_ends_the_episode); RUN(keys_are_separate);
              RUN(table_round_trip_and_damage); RUN(a_full_table_forgets_the_oldest);
-             RUN(what_makes_refusals_identical))
+             RUN(what_makes_refusals_identical); RUN(pods_and_namespaces_are_separate))

@@ -37,6 +37,14 @@ static void start_daemon(const char *log, const char *socket_name, char *argv[])
                 perror("sd_notify_wait: preparing the daemon");
                 _exit(127);
         }
+        /* The daemon outlives the caller: an fd it inherited stays open as
+         * long as it runs.  `flock /tmp/edgeguard-engines.lock
+         * hack/containerd.sh start DIR` then held the engines' lock until
+         * the daemon was stopped, blocking every other engineer's tests. */
+        if (close_range(3, ~0U, 0) < 0) {
+                perror("sd_notify_wait: closing inherited fds");
+                _exit(127);
+        }
         execvp(argv[0], argv);
         fprintf(stderr, "sd_notify_wait: %s: %s\n", argv[0], strerror(errno));
         _exit(127);
