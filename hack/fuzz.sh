@@ -7,7 +7,7 @@
 #
 # Seeds: tests/fuzz/corpus/NAME/, plus the test data of each parser (the
 # config.json corpus, moby's files, the binfmt_misc entries of the fake
-# hosts) and the first 8 KiB of the foreign executables in build/foreign.
+# hosts, the policy the package installs) and the first 8 KiB of the foreign executables in build/foreign.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -34,6 +34,8 @@ spec | decide)
         max_len=65536 ;;
 moby)
         cp tests/data/moby/* "$seeds"/ ;;
+policy)
+        cp dist/policy.json "$seeds/dist-policy.json" ;;  # the one the package installs
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac

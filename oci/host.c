@@ -217,9 +217,9 @@ static void detect_userland(const struct host_sources *src, struct host_facts *o
                 return;
         }
         fd = open(src->runtime, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        do
-                n = fd < 0 ? -1 : pread(fd, head, sizeof(head), 0);
-        while (n < 0 && errno == EINTR && fd >= 0);
+        n = -1;
+        while (fd >= 0 && (n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
+                ;
         if (n < 0 || elf_header_platform(head, (size_t)n, &out->userland) < 0) {
                 snprintf(out->userland_source, sizeof(out->userland_source),
                          "not read: %.64s is %s", src->runtime,

@@ -19,14 +19,28 @@
 static const char usage[] =
         "usage: edgeguard check [--json] [--host HOST] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
-        "Decides about BUNDLE as `create` would, without creating anything or writing the\n"
-        "decision log.  Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
-        "--name and --image say which exceptions apply.  --host simulates a host:\n"
-        "  OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]]\n"
-        "  linux/amd64/v2            an x86-64 CPU at level v2 (v1: the baseline)\n"
-        "  linux/arm/v8              32-bit ARM kernel and userland on an ARMv8 CPU\n"
-        "  linux/arm64,userland=arm/v7  64-bit kernel, 32-bit runc (Raspberry Pi OS)\n"
-        "  windows(10.0.17763)/amd64  Windows, OS build 17763\n";
+        "       edgeguard check --version | --help\n"
+        "\n"
+        "Decides about BUNDLE as create would, without creating anything or writing the\n"
+        "decision log, and explains the decision: every fact and every rule's outcome.\n"
+        "\n"
+        "Options:\n"
+        "  --json                print the decision record instead\n"
+        "  --host HOST           decide as if on that host (below)\n"
+        "  --policy FILE         the policy file (default /etc/edgeguard/policy.json)\n"
+        "  --id ID, --name NAME  the container's id and name, for the exceptions\n"
+        "  --image REF           its image reference, for the exceptions\n"
+        "  --version             print edgeguard's version\n"
+        "  -h, --help            print this help\n"
+        "\n"
+        "HOST is OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]]:\n"
+        "  linux/amd64/v2                an x86-64 CPU at level v2 (v1: the baseline)\n"
+        "  linux/arm/v8                  32-bit ARM kernel and userland on an ARMv8 CPU\n"
+        "  linux/arm64,userland=arm/v7   64-bit kernel, 32-bit runc (Raspberry Pi OS)\n"
+        "  windows(10.0.17763)/amd64     Windows, OS build 17763\n"
+        "\n"
+        "Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
+        "See edgeguard(8) and edgeguard-policy(5).\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
