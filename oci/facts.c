@@ -133,6 +133,10 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
         char path[4096], cwd[PATH_MAX];
         struct exe_query q = *q0;
 
+        /* nothing runs behind a program that does not run: args[0] missing
+         * from the image and from every mount is runc's own failure */
+        if (f->exe.kind == EXE_UNIDENTIFIED && f->exe_mount == NULL)
+                return;
         wrapper_argv_from(&first, (const char *const *)f->spec.args.items, f->spec.args.len);
         str_copy(path, sizeof(path), q0->path_env ? q0->path_env : "");
         str_copy(cwd, sizeof(cwd), q0->cwd && q0->cwd[0] ? q0->cwd : "/");
@@ -184,7 +188,7 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
                 b->mount = mount_over(f, b->exe.resolved[0] ? b->exe.resolved : b->exe.file);
                 if (b->exe.interp != EXE_INTERP_NONE)
                         b->interp_mount = mount_over(f, b->exe.interp_path);
-                if (b->exe.kind == EXE_UNIDENTIFIED)
+                if (b->exe.kind == EXE_UNIDENTIFIED && b->mount == NULL)
                         return; /* nothing runs further */
                 prev = &b->exe;
                 cur = &st->next;
