@@ -114,6 +114,10 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
         char path[4096], cwd[PATH_MAX];
         struct exe_query q = *q0;
 
+        /* nothing runs behind a program that does not run: args[0] missing
+         * from the image and from every mount is runc's own failure */
+        if (f->exe.kind == EXE_UNIDENTIFIED && f->exe_mount == NULL)
+                return;
         wrapper_argv_from(&first, (const char *const *)f->spec.args.items, f->spec.args.len);
         str_copy(path, sizeof(path), q0->path_env ? q0->path_env : "");
         str_copy(cwd, sizeof(cwd), q0->cwd && q0->cwd[0] ? q0->cwd : "/");

@@ -36,8 +36,11 @@ static const char *word(const char *p, char *out, size_t size, size_t *len, bool
                                 *len = n;
                                 return p + strlen(p);
                         }
-                        if (c == '"' && strpbrk(p + 1, "$`\\") && strpbrk(p + 1, "$`\\") < end)
-                                *unclear = true;
+                        /* bounded by the closing quote: a command of many
+                         * quotes must not be scanned to its end each time */
+                        for (const char *q = p + 1; c == '"' && q < end; q++)
+                                if (*q == '$' || *q == '`' || *q == '\\')
+                                        *unclear = true;
                         if (*quoted == (size_t)-1)
                                 *quoted = n;
                         for (p++; p < end; p++)

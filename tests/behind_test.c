@@ -179,6 +179,7 @@ TEST(arguments_that_are_not_programs_are_never_judged)
                 "[\"/sbin/tini\",\"-p\",\"/opt/app\",\"app\"]", /* -p's value */
                 "[\"/sbin/tini\",\"--version\",\"/opt/app\"]",  /* nothing runs */
                 "[\"/bin/app\",\"--\",\"/opt/app\"]",           /* not a wrapper */
+                "[\"/usr/bin/env\",\"/opt/app\"]", /* no env in the image: nothing runs */
         };
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 char process[256];

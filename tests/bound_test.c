@@ -242,6 +242,17 @@ TEST(worst_config_json)
                   ",", "]}"}},
                 {"1 MiB of one string",
                  {PROC_HEAD "\"env\":[\"PATH=/bin\"]},\"annotations\":{\"l\":\"", "x", "", "\"}}"}},
+                {"1 MiB sh -c command of empty quotes",
+                 {SPEC_HEAD "\"process\":{\"cwd\":\"/\",\"env\":[\"PATH=/bin\"],\"args\":[\"sh\","
+                            "\"-c\",\"",
+                  "\\\"\\\"", "", "\"]}}"}},
+                {"1 MiB sh -c command of assignments",
+                 {SPEC_HEAD "\"process\":{\"cwd\":\"/\",\"env\":[\"PATH=/bin\"],\"args\":[\"sh\","
+                            "\"-c\",\"",
+                  "A#=1 ", "", "\"]}}"}},
+                {"1 MiB of env arguments",
+                 {SPEC_HEAD "\"process\":{\"cwd\":\"/\",\"env\":[\"PATH=/bin\"],\"args\":[\"env\",",
+                  "\"-uV#\"", ",", "]}}"}},
         };
 
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
