@@ -1,13 +1,12 @@
 #include "argp.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* getopt_long's lookup: an exact name, else the one option a prefix names;
- * a prefix of two options is an ambiguity (glibc forgives only two names of
- * one option, and crun's tables give none two long names). */
+ * a prefix of two options is an ambiguity, unless argp gave both the same
+ * key and argument (glibc compares has_arg and val, and argp's val is the
+ * key): here, the same slot other than GOFLAG_SLOT_NONE. */
 static const struct argp_spec *find_long(const struct argp_spec *specs, int nspecs,
                                          const char *name, size_t len, bool *ambiguous)
 {
@@ -20,9 +19,11 @@ static const struct argp_spec *find_long(const struct argp_spec *specs, int nspe
                         continue;
                 if (strlen(n) == len)
                         return &specs[i];
-                if (found != NULL)
+                if (found == NULL)
+                        found = &specs[i];
+                else if (found->arg != specs[i].arg || found->slot != specs[i].slot ||
+                         found->slot == GOFLAG_SLOT_NONE)
                         *ambiguous = true;
-                found = &specs[i];
         }
         return *ambiguous ? NULL : found;
 }
@@ -39,11 +40,7 @@ static int store(const struct argp_spec *spec, const char *value, struct goflag_
                  struct eg_error *err)
 {
         const char *v = value ? value : "";
-        int unused;
 
-        if (spec->check == ARGP_CHECK_INT && !argp_parse_int(v, &unused))
-                return eg_error_set(err, EINVAL, "invalid value for `%s`: \"%s\"",
-                                    spec->name ? spec->name : "option", v);
         if (spec->check == ARGP_CHECK_CGROUP_MANAGER && strcmp(v, "systemd") != 0 &&
             strcmp(v, "cgroupfs") != 0 && strcmp(v, "disabled") != 0)
                 return eg_error_set(err, EINVAL, "unknown cgroup manager specified: \"%s\"", v);
@@ -130,17 +127,4 @@ int argp_parse_in_order(const struct argp_spec *specs, int nspecs, int argc, cha
         values->str[GOFLAG_SLOT_NONE] = NULL;
         values->on[GOFLAG_SLOT_NONE] = false;
         return i;
-}
-
-bool argp_parse_int(const char *s, int *out)
-{
-        char *end = NULL;
-        long long l;
-
-        errno = 0;
-        l = strtoll(s, &end, 10);
-        if (errno != 0 || (end != NULL && *end != '\0') || l < INT_MIN || l > INT_MAX)
-                return false;
-        *out = (int)l;
-        return true;
 }

@@ -32,7 +32,6 @@ enum argp_arg { ARGP_ARG_NONE, ARGP_ARG_REQUIRED, ARGP_ARG_OPTIONAL };
  * on the first bad one, whatever follows). */
 enum argp_check {
         ARGP_CHECK_NONE,
-        ARGP_CHECK_INT,            /* parse_int_or_fail */
         ARGP_CHECK_CGROUP_MANAGER, /* "systemd", "cgroupfs" or "disabled" */
 };
 
@@ -60,9 +59,5 @@ struct argp_spec {
  * complaint in err on a malformed line. */
 int argp_parse_in_order(const struct argp_spec *specs, int nspecs, int argc, char *const argv[],
                         struct goflag_values *values, struct eg_error *err);
-
-/* crun's parse_int_or_fail: strtoll base 10, the whole string, int range
- * ("" is 0, as crun takes it). */
-bool argp_parse_int(const char *s, int *out);
 
 #endif
