@@ -78,6 +78,9 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
         enum rule r = d->rule;
         const char *policy = in->policy->path[0] ? in->policy->path : POLICY_DEFAULT_PATH;
         char host[3 * PLATFORM_NAME_MAX] = "this host's platform";
+        /* the engine in front: podman's own pull under podman */
+        const char *pull_cmd =
+                in->ctx.engine && strcmp(in->ctx.engine, "libpod") == 0 ? "podman" : "docker";
 
         if (in->host) {
                 struct platform pull = in->host->platform;
@@ -120,9 +123,9 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                         break;
                 }
                 put(t,
-                    "Use an image built for %s (docker pull --platform %s IMAGE), or except "
+                    "Use an image built for %s (%s pull --platform %s IMAGE), or except "
                     "this container from rule \"arch\" in %s.",
-                    host, host, policy);
+                    host, pull_cmd, host, policy);
                 break;
         case RULE_EMULATION:
                 put(t,
