@@ -15,6 +15,7 @@ packages=(
         clang-format cppcheck shellcheck                    # make format-check / lint
         bats gawk dpkg-dev bsdutils                         # make peer-test: runc's own suite
         golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline
+        podman crun conmon                                  # engines: podman in front, crun behind
 )
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -58,23 +58,20 @@ static const char *check_configured(const char *path, struct self_id self, struc
 
         if (path[0] != '/')
                 return eg_error_set(err, EINVAL,
-                                    "the runtime (EDGEGUARD_RUNC, the policy's \"runtime\" or the "
-                                    "container's record) must be an absolute path, got \"%s\"",
-                                    path),
+                                    "EDGEGUARD_RUNC must be an absolute path, got \"%s\"", path),
                        NULL;
         if (stat(path, &st) < 0)
-                return eg_error_set_errno(err, errno,
-                                          "runtime not found at %s (EDGEGUARD_RUNC, the policy's "
-                                          "\"runtime\" or the container's record)",
+                return eg_error_set_errno(err, errno, "runc not found at %s (EDGEGUARD_RUNC)",
                                           path),
                        NULL;
         if (!S_ISREG(st.st_mode))
-                return eg_error_set(err, EINVAL, "the runtime at %s is not a regular file", path),
+                return eg_error_set(err, EINVAL,
+                                    "runc at %s (EDGEGUARD_RUNC) is not a regular file", path),
                        NULL;
         if (is_self(path, &st, self))
                 return eg_error_set(err, ELOOP,
-                                    "refusing to exec %s (EDGEGUARD_RUNC, the policy's \"runtime\" "
-                                    "or the container's record): it is edgeguard itself, not runc",
+                                    "refusing to exec %s (EDGEGUARD_RUNC): it is edgeguard itself, "
+                                    "not runc",
                                     path),
                        NULL;
         return path;

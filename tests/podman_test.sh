@@ -99,5 +99,5 @@ check "EDGEGUARD_RUNC=crun: detached run, stop, rm" bash -c \
          ${P[*]} stop -t 0 sb >/dev/null && ${P[*]} rm sb >/dev/null"
 check_eq "no container left behind in runc" "$(runc --root /run/runc list -q 2>/dev/null | grep -c . || true)" 0
 check_eq "no container left behind in crun" "$(crun --root /run/crun list -q 2>/dev/null | grep -c . || true)" 0
-check_eq "no runtime record left behind" "$(ls /run/edgeguard/start | grep -c runtime || true)" 0
+check_eq "no runtime record left behind" "$(find /run/edgeguard/start -name '*.runtime' | wc -l)" 0
 finish
