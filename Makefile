@@ -3,7 +3,13 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+# For the engine plugin's units (Debian 12's systemd looks in /lib too).
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
+# The one place the version is written; debian/changelog must agree (the
+# package build and tests/deb_test.sh check it).
+VERSION := $(shell sed -n 's/^\#define EDGEGUARD_VERSION "\(.*\)"$$/\1/p' shim/version.h)
 CC ?= cc
 SAN_CC ?= clang
 PKG_CONFIG ?= pkg-config
@@ -64,12 +70,12 @@ SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(F)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install clean format format-check lint
+.PHONY: all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install man deb version clean format format-check lint
 all: edgeguard
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(S)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -156,8 +162,32 @@ bench: edgeguard
 demo: edgeguard $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
 
-install: edgeguard
+# Man pages, from scdoc sources; the version is filled in here.
+MAN_SRCS := $(wildcard doc/*.scd)
+MAN_PAGES := $(patsubst doc/%.scd,$(B)/man/%,$(MAN_SRCS))
+man: $(MAN_PAGES)
+$(B)/man/%: doc/%.scd shim/version.h
+	@mkdir -p $(dir $@)
+	sed 's/@VERSION@/$(VERSION)/g' $< | scdoc >$@.tmp && mv $@.tmp $@
+
+# Everything a user gets; the Debian package is made of exactly this (its
+# debian/rules runs this target), so a program added here is packaged too.
+# A program's page is installed with the program.
+INSTALL_MAN_PAGES := $(B)/man/edgeguard.8 $(B)/man/edgeguard-policy.5
+install: edgeguard $(INSTALL_MAN_PAGES)
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
+	for page in $(INSTALL_MAN_PAGES); do \
+		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; \
+	done
+
+version:
+	@echo $(VERSION)
+
+# The Debian package, built from a copy of the tree (hack/deb-build.sh) so
+# that the package build's clean step never touches this one: the .deb
+# lands in $(B)/deb.
+deb:
+	hack/deb-build.sh $(B)/deb
 
 FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
@@ -172,4 +202,7 @@ clean:
 	rm -rf $(B) $(S) $(F) edgeguard
 
 .SECONDARY:
--include $(shell find $(B) $(S) $(F) -name '*.d' 2>/dev/null)
+# (not inside the package build's copy of the tree, the Debian root of its
+# test or the downloaded executables, which hold directories named *.d)
+-include $(shell find $(B) $(S) $(F) \( -path $(B)/deb -o -path $(B)/deb-chroot -o \
+	-path $(B)/foreign \) -prune -o -type f -name '*.d' -print 2>/dev/null)

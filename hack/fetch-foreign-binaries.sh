@@ -7,7 +7,11 @@
 #   hack/fetch-foreign-binaries.sh [CACHE_DIR]
 #
 # Result: CACHE_DIR/<debian-arch>/{busybox-static,busybox}, plus a pure-Go
-# binary for the ARM variants (age, no .ARM.attributes, GOARM build string).
+# binary for the ARM variants (age, no .ARM.attributes, GOARM build string),
+# plus for amd64 and arm64 the wrappers images start their program through
+# (tini, tini-static, dumb-init, gosu) and musl's dynamic loader (ld-musl,
+# the file /lib/ld-musl-ARCH.so.1 points at: /lib/TRIPLET/libc.so), and for
+# arm64 glibc's loader (ld-linux, from libc6).
 # Idempotent: an arch whose files are all present is not fetched again.
 set -euo pipefail
 
@@ -19,6 +23,9 @@ suite=bookworm
 want() { # arch -> the files the tests expect for it
         echo "$cache/$1/busybox-static $cache/$1/busybox"
         case $1 in armhf | armel | arm64) echo "$cache/$1/age" ;; esac
+        case $1 in amd64 | arm64) echo "$cache/$1/tini $cache/$1/tini-static $cache/$1/dumb-init \
+$cache/$1/gosu $cache/$1/ld-musl" ;; esac
+        [[ $1 != arm64 ]] || echo "$cache/$1/ld-linux"
 }
 
 missing=0
@@ -64,4 +71,12 @@ for a in "${archs[@]}"; do
         case $a in
         armhf | armel | arm64) [[ -s $cache/$a/age ]] || extract "$a" age ./usr/bin/age age ;;
         esac
+        case $a in amd64) triplet=x86_64-linux-musl ;; arm64) triplet=aarch64-linux-musl ;; *) continue ;; esac
+        [[ -s $cache/$a/tini ]] || extract "$a" tini ./usr/bin/tini tini
+        [[ -s $cache/$a/tini-static ]] || extract "$a" tini ./usr/bin/tini-static tini-static
+        [[ -s $cache/$a/dumb-init ]] || extract "$a" dumb-init ./usr/bin/dumb-init dumb-init
+        [[ -s $cache/$a/gosu ]] || extract "$a" gosu ./usr/sbin/gosu gosu
+        [[ -s $cache/$a/ld-musl ]] || extract "$a" musl "./lib/$triplet/libc.so" ld-musl
+        [[ $a != arm64 || -s $cache/$a/ld-linux ]] ||
+                extract "$a" libc6 ./lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 ld-linux
 done

@@ -7,7 +7,7 @@
 #
 # Seeds: tests/fuzz/corpus/NAME/, plus the test data of each parser (the
 # config.json corpus, moby's files, the binfmt_misc entries of the fake
-# hosts) and the first 8 KiB of the foreign executables in build/foreign.
+# hosts, the policy the package installs) and the first 8 KiB of the foreign executables in build/foreign.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 
@@ -29,11 +29,13 @@ mkdir -p "$corpus" "$artifacts" "$seeds"
 [[ -d tests/fuzz/corpus/$name ]] && cp tests/fuzz/corpus/"$name"/* "$seeds"/
 max_len=4096
 case $name in
-spec | decide)
+spec | decide | view)
         find tests/data/spec -name '*.json' -exec cp -t "$seeds" {} +
         max_len=65536 ;;
 moby)
         cp tests/data/moby/* "$seeds"/ ;;
+policy)
+        cp dist/policy.json "$seeds/dist-policy.json" ;;  # the one the package installs
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac
@@ -41,6 +43,14 @@ binfmt)
         done ;;
 exe)
         for f in build/foreign/*/busybox build/foreign/*/busybox-static build/foreign/*/age; do
+                [[ -f $f ]] || continue
+                head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
+        done
+        max_len=8192 ;;
+levels)
+        # programs whose notes state levels, and the host texts in the corpus
+        for f in build/foreign/amd64/busybox build/foreign/amd64/busybox-static /bin/true \
+                /lib64/ld-linux-x86-64.so.2; do
                 [[ -f $f ]] || continue
                 head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
         done

@@ -15,6 +15,7 @@ packages=(
         clang-format cppcheck shellcheck                    # make format-check / lint
         bats gawk dpkg-dev bsdutils                         # make peer-test: runc's own suite
         golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline
+        debhelper scdoc lintian debootstrap man-db          # make deb, man pages; tests/deb_test.sh
         podman crun conmon                                  # engines: podman in front, crun behind
 )
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -66,54 +67,156 @@ bool elf_is(const unsigned char *head, size_t len)
         return len >= 4 && memcmp(head, "\177ELF", 4) == 0;
 }
 
-/* ---- program headers: the interpreter ---- */
+/* ---- program headers: the interpreter and the x86 ISA level note ---- */
 
-static void read_interp(const struct reader *r, const unsigned char *ehdr, struct elf_info *info)
+#define PT_NOTE         4u
+#define PT_GNU_PROPERTY 0x6474e553u
+#define NOTE_BYTES_MAX  65536u /* real property notes are a few dozen bytes */
+
+#define NT_GNU_PROPERTY_TYPE_0        5u
+#define GNU_PROPERTY_X86_ISA_1_NEEDED 0xc0008002u /* binutils >= 2.36 */
+
+int elf_x86_isa_level(uint32_t bits)
+{
+        for (int level = 4; level >= 1; level--)
+                if (bits & (1u << (level - 1)))
+                        return level;
+        return 0;
+}
+
+/* The program header table, or NULL with a problem set. */
+static unsigned char *read_phdrs(const struct reader *r, const unsigned char *ehdr, unsigned *count,
+                                 struct elf_info *info)
 {
         uint64_t phoff = word(r, ehdr + 28, ehdr + 32);
         unsigned entsize = (unsigned)get(r, ehdr + (r->is64 ? 54 : 42), 2);
         unsigned phnum = (unsigned)get(r, ehdr + (r->is64 ? 56 : 44), 2);
-        cleanup_free unsigned char *table = NULL;
+        unsigned char *table;
 
         if (entsize != (r->is64 ? 56u : 32u)) {
                 problem(info, "program header size %u is not the ELF%d one", entsize,
                         r->is64 ? 64 : 32);
-                return;
+                return NULL;
         }
         if (phnum == 0 || (size_t)phnum * entsize > TABLE_BYTES_MAX) {
                 problem(info, "%u program headers", phnum);
-                return;
+                return NULL;
         }
         table = malloc((size_t)phnum * entsize);
         if (table == NULL || read_at(r, phoff, table, (size_t)phnum * entsize) < 0) {
+                free(table);
                 problem(info, "program headers past the end of the file");
-                return;
+                return NULL;
         }
-        for (unsigned i = 0; i < phnum; i++) {
-                const unsigned char *ph = table + (size_t)i * entsize;
-                uint64_t off, filesz;
+        *count = phnum;
+        return table;
+}
 
-                if (get(r, ph, 4) != PT_INTERP)
-                        continue;
-                off = word(r, ph + 4, ph + 8);
-                filesz = word(r, ph + 16, ph + 32);
-                if (filesz < 2 || filesz > sizeof(info->interp)) {
-                        problem(info, "interpreter path of %llu bytes", (unsigned long long)filesz);
-                        return;
-                }
-                if (read_at(r, off, info->interp, (size_t)filesz) < 0) {
-                        info->interp[0] = '\0';
-                        problem(info, "interpreter path past the end of the file");
-                        return;
-                }
-                /* the kernel insists on the terminating NUL */
-                if (info->interp[filesz - 1] != '\0') {
-                        info->interp[0] = '\0';
-                        problem(info, "interpreter path not NUL-terminated");
-                        return;
-                }
+static void take_interp(const struct reader *r, const unsigned char *ph, struct elf_info *info)
+{
+        uint64_t off = word(r, ph + 4, ph + 8), filesz = word(r, ph + 16, ph + 32);
+
+        if (filesz < 2 || filesz > sizeof(info->interp)) {
+                problem(info, "interpreter path of %llu bytes", (unsigned long long)filesz);
                 return;
         }
+        if (read_at(r, off, info->interp, (size_t)filesz) < 0) {
+                info->interp[0] = '\0';
+                problem(info, "interpreter path past the end of the file");
+                return;
+        }
+        /* the kernel insists on the terminating NUL */
+        if (info->interp[filesz - 1] != '\0') {
+                info->interp[0] = '\0';
+                problem(info, "interpreter path not NUL-terminated");
+        }
+}
+
+/* The properties of one NT_GNU_PROPERTY_TYPE_0 descriptor: pr_type,
+ * pr_datasz, data padded to the word size (gABI's "Program Property"). */
+static uint32_t isa_needed_bits(const struct reader *r, const unsigned char *d, size_t n)
+{
+        size_t pad = r->is64 ? 8 : 4, pos = 0;
+        uint32_t bits = 0;
+
+        while (n - pos >= 8) {
+                uint32_t type = (uint32_t)get(r, d + pos, 4);
+                size_t size = (size_t)get(r, d + pos + 4, 4);
+                if (size > n - pos - 8)
+                        break;
+                if (type == GNU_PROPERTY_X86_ISA_1_NEEDED && size == 4)
+                        bits |= (uint32_t)get(r, d + pos + 8, 4);
+                pos += 8 + size;
+                pos += (pad - pos % pad) % pad;
+                if (pos > n)
+                        break;
+        }
+        return bits;
+}
+
+/* Every GNU property note in one PT_NOTE or PT_GNU_PROPERTY segment: the
+ * union of their ISA-needed bits.  A union never states a lower level
+ * than any one note, so a second, lower note cannot hide a higher one. */
+static int segment_isa_bits(const struct reader *r, const unsigned char *ph, uint32_t *bits,
+                            unsigned char *buf)
+{
+        uint64_t off = word(r, ph + 4, ph + 8), filesz = word(r, ph + 16, ph + 32);
+        uint64_t align = word(r, ph + 28, ph + 48);
+        size_t pad = align == 8 ? 8 : 4, pos = 0, n = (size_t)filesz;
+
+        if (filesz > NOTE_BYTES_MAX)
+                return -1;
+        if (read_at(r, off, buf, n) < 0)
+                return -1;
+        while (n - pos >= 12) {
+                size_t namesz = (size_t)get(r, buf + pos, 4),
+                       descsz = (size_t)get(r, buf + pos + 4, 4);
+                uint32_t type = (uint32_t)get(r, buf + pos + 8, 4);
+                size_t name = pos + 12, desc = name + namesz;
+                desc += (pad - desc % pad) % pad;
+                if (namesz > n || descsz > n || desc > n || descsz > n - desc)
+                        break;
+                if (type == NT_GNU_PROPERTY_TYPE_0 && namesz == 4 &&
+                    memcmp(buf + name, "GNU", 4) == 0)
+                        *bits |= isa_needed_bits(r, buf + desc, descsz);
+                pos = desc + descsz;
+                pos += (pad - pos % pad) % pad;
+                if (pos > n)
+                        break;
+        }
+        return 0;
+}
+
+static void read_program_headers(const struct reader *r, const unsigned char *ehdr,
+                                 struct elf_info *info)
+{
+        cleanup_free unsigned char *table = NULL, *buf = NULL;
+        unsigned phnum = 0;
+        uint32_t bits = 0;
+        bool interp_seen = false;
+
+        table = read_phdrs(r, ehdr, &phnum, info);
+        if (table == NULL)
+                return;
+        for (unsigned i = 0; i < phnum; i++) {
+                const unsigned char *ph = table + (size_t)i * (r->is64 ? 56u : 32u);
+                uint32_t type = (uint32_t)get(r, ph, 4);
+
+                if (type == PT_INTERP && !interp_seen) { /* the kernel takes the first */
+                        interp_seen = true;
+                        take_interp(r, ph, info);
+                }
+                if ((type == PT_NOTE || type == PT_GNU_PROPERTY) && info->machine == 62) {
+                        if (buf == NULL && (buf = malloc(NOTE_BYTES_MAX)) == NULL)
+                                return;
+                        if (segment_isa_bits(r, ph, &bits, buf) < 0)
+                                problem(info,
+                                        "a note segment past the end of the file or over "
+                                        "%u bytes",
+                                        NOTE_BYTES_MAX);
+                }
+        }
+        info->x86_isa_needed = elf_x86_isa_level(bits);
 }
 
 /* ---- sections: .ARM.attributes and Go's build info ---- */
@@ -367,8 +470,10 @@ static void set_platform(struct elf_info *info)
                 static const char *const names[] = {"", "", "", "", "", "v5", "v6", "v7", "v8"};
                 /* the C runtime and the Go code both run: the higher one decides */
                 variant = names[level > go ? level : go];
-        } else if (strcmp(arch, "amd64") == 0 && info->goamd64[0]) {
+        } else if (strcmp(arch, "amd64") == 0 && platform_variant_level(info->goamd64) >= 2) {
+                /* v1 is the baseline every x86-64 CPU has: no requirement */
                 variant = info->goamd64;
+                info->level_source = "GOAMD64 in Go's build info";
         }
         str_copy(p->arch, sizeof(p->arch), arch);
         str_copy(p->variant, sizeof(p->variant), variant);
@@ -376,6 +481,40 @@ static void set_platform(struct elf_info *info)
         /* an ARM binary that records no variant: normalize's v7 would be a guess */
         if (strcmp(arch, "arm") == 0 && variant[0] == '\0')
                 p->variant[0] = '\0';
+}
+
+int elf_header_platform(const unsigned char *head, size_t len, struct platform *out)
+{
+        struct elf_info info = {.osabi = 0};
+        const char *os, *arch;
+
+        memset(out, 0, sizeof(*out));
+        if (!elf_is(head, len) || len < 20 || (head[4] != 1 && head[4] != 2) ||
+            (head[5] != 1 && head[5] != 2))
+                return -1;
+        info.bits = head[4] == 2 ? 64 : 32;
+        info.big_endian = head[5] == 2;
+        info.machine = (uint16_t)(info.big_endian ? (head[18] << 8 | head[19])
+                                                  : (head[19] << 8 | head[18]));
+        os = os_of_osabi(head[7]);
+        arch = arch_of_machine(&info);
+        if (os == NULL || arch == NULL)
+                return -1;
+        str_copy(out->os, sizeof(out->os), os);
+        str_copy(out->arch, sizeof(out->arch), arch);
+        return 0;
+}
+
+/* Levels only raise an amd64 variant: the highest stated one decides. */
+static void raise_level(struct elf_info *info, int level, const char *source)
+{
+        static const char *const names[] = {"", "v1", "v2", "v3", "v4"};
+
+        if (strcmp(info->platform.arch, "amd64") != 0 || level < 2 || level > 4 ||
+            level <= platform_variant_level(info->platform.variant))
+                return;
+        str_copy(info->platform.variant, sizeof(info->platform.variant), names[level]);
+        info->level_source = source;
 }
 
 void elf_identify(int fd, off_t size, const unsigned char *head, size_t len, struct elf_info *info)
@@ -420,5 +559,26 @@ void elf_identify(int fd, off_t size, const unsigned char *head, size_t len, str
         set_platform(info);
         if (info->type != 2 && info->type != 3)
                 problem(info, "ELF type %u is not an executable", info->type);
-        read_interp(&r, ehdr, info);
+        read_program_headers(&r, ehdr, info);
+        raise_level(info, info->x86_isa_needed, "x86 ISA needed note");
+}
+
+void elf_interp_level(int fd, struct elf_info *info)
+{
+        struct stat st;
+        unsigned char ehdr[64];
+        struct reader r = {.fd = fd, .is64 = true};
+        struct elf_info scratch; /* only its problem is written, and dropped */
+
+        if (strcmp(info->platform.arch, "amd64") != 0 || fstat(fd, &st) < 0 || st.st_size < 64)
+                return;
+        r.size = (uint64_t)st.st_size;
+        if (read_at(&r, 0, ehdr, sizeof(ehdr)) < 0 || !elf_is(ehdr, sizeof(ehdr)) || ehdr[4] != 2 ||
+            ehdr[5] != 1 || get(&r, ehdr + 18, 2) != 62)
+                return;
+        memset(&scratch, 0, sizeof(scratch));
+        scratch.machine = 62;
+        read_program_headers(&r, ehdr, &scratch);
+        info->interp_x86_isa_needed = scratch.x86_isa_needed;
+        raise_level(info, scratch.x86_isa_needed, "x86 ISA needed note of the ELF interpreter");
 }

@@ -2,22 +2,28 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "path.h"
 #include "str.h"
+#include "wrapper.h"
 
 static void declared_platform(struct bundle_facts *f)
 {
         const char *os = spec_annotation(&f->spec, FACTS_ANNOTATION_OS);
         const char *arch = spec_annotation(&f->spec, FACTS_ANNOTATION_ARCH);
         const char *variant = spec_annotation(&f->spec, FACTS_ANNOTATION_VARIANT);
+        const char *version = spec_annotation(&f->spec, FACTS_ANNOTATION_OS_VERSION);
         struct eg_error err;
 
-        if (os == NULL && arch == NULL && variant == NULL)
+        if (os == NULL && arch == NULL && variant == NULL && version == NULL)
                 return;
-        if (platform_set_declared(&f->declared, os, arch, variant, &err) < 0) {
+        if (platform_set_declared(&f->declared, os, arch, variant, &err) < 0 ||
+            platform_set_os_version(&f->declared, version, &err) < 0) {
                 snprintf(f->declared_problem, sizeof(f->declared_problem),
                          "image annotations: %.130s", err.msg);
                 return;
@@ -42,33 +48,125 @@ void facts_declare(struct bundle_facts *f, const struct platform *p, const char 
         str_copy(f->declared_source, sizeof(f->declared_source), source);
 }
 
-/* True when path lies at or below dir, both absolute and lexically clean
- * enough for a component-wise prefix test. */
-static bool path_under(const char *path, const char *dir)
+/* The spec mount a file the view found came from, for the record: the
+ * view judged the file in it, from its source. */
+static const struct spec_mount *mount_of(const struct bundle_facts *f, const struct view *v,
+                                         size_t layer)
 {
-        size_t n = strlen(dir);
+        size_t m;
 
-        while (n > 1 && dir[n - 1] == '/')
-                n--;
-        if (n == 1 && dir[0] == '/')
-                return true;
-        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+        if (v == NULL || layer == 0 || layer > v->n_layers)
+                return NULL;
+        m = v->layers[layer - 1].mount;
+        return m < f->spec.n_mounts ? &f->spec.mounts[m] : NULL;
 }
 
-/* runc mounts these over the rootfs before it executes anything: a file
- * found in the image below one of them is not the one that will run. */
-static void find_mount_over_exe(struct bundle_facts *f)
+/* The argv the last #! interpreter of prev gets from the kernel:
+ * [interpreter, optional argument, script, args[1..]].  Only one level is
+ * kept in the facts, so a script run by a script is not looked through. */
+static int kernel_argv(const struct exe_facts *prev, const struct wrapper_argv *argv,
+                       struct wrapper_argv *out)
 {
-        const char *path = f->exe.resolved[0] ? f->exe.resolved : f->exe.file;
+        const char *script = prev->scripts[prev->n_scripts - 1];
 
-        if (path[0] != '/')
-                return;
-        for (size_t i = f->spec.n_mounts; i-- > 0;) { /* the last mount wins */
-                const char *dest = f->spec.mounts[i].destination;
-                if (dest && dest[0] == '/' && strcmp(dest, "/") != 0 && path_under(path, dest)) {
-                        f->exe_mount = &f->spec.mounts[i];
+        out->argc = out->store_used = 0;
+        if (prev->n_scripts != 1 || wrapper_push(out, prev->file, strlen(prev->file)) < 0 ||
+            (prev->has_script_arg &&
+             wrapper_push(out, prev->script_arg, strlen(prev->script_arg)) < 0) ||
+            wrapper_push(out, script, strlen(script)) < 0)
+                return -1;
+        for (size_t i = 1; i < argv->argc; i++)
+                if (wrapper_push(out, argv->argv[i], strlen(argv->argv[i])) < 0)
+                        break;
+        return 0;
+}
+
+/* A #! line's `env PROG` that finds no PROG fails the script as surely as
+ * a missing interpreter: it is the interpreter. */
+static void shebang_env_missing(struct exe_facts *e, const char *prog, const char *script)
+{
+        size_t n = strlen(prog);
+
+        e->interp = EXE_INTERP_MISSING;
+        str_copy(e->interp_path, sizeof(e->interp_path), prog);
+        str_copy(e->scripts[0], sizeof(e->scripts[0]), script);
+        e->n_scripts = 1;
+        if (n > 0 && prog[n - 1] == '\r')
+                snprintf(e->interp_problem, sizeof(e->interp_problem),
+                         "is not in the image's $PATH: the script has Windows (CRLF) line "
+                         "endings, so env looks for the interpreter's name with a carriage "
+                         "return at the end (convert it to Unix line endings, e.g. with "
+                         "dos2unix)");
+        else
+                snprintf(e->interp_problem, sizeof(e->interp_problem),
+                         "is not in the image's $PATH, where env in the #! line looks for it");
+}
+
+/* Walks from args[0] through the wrappers it is (oci/wrapper.h) to what
+ * each executes, identifying each program with the PATH and directory the
+ * wrapper leaves.  Bounded by FACTS_BEHIND_MAX. */
+static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
+{
+        struct wrapper_step steps[2];
+        struct wrapper_argv first, from_kernel;
+        const struct wrapper_argv *cur = &first;
+        const struct exe_facts *prev = &f->exe;
+        char path[4096], cwd[PATH_MAX];
+        struct exe_query q = *q0;
+
+        wrapper_argv_from(&first, (const char *const *)f->spec.args.items, f->spec.args.len);
+        str_copy(path, sizeof(path), q0->path_env ? q0->path_env : "");
+        str_copy(cwd, sizeof(cwd), q0->cwd && q0->cwd[0] ? q0->cwd : "/");
+        for (size_t n = 0;; n++) {
+                struct wrapper_step *st = &steps[n % 2];
+                bool scripted = prev->n_scripts > 0;
+                if (scripted && kernel_argv(prev, cur, &from_kernel) == 0)
+                        cur = &from_kernel;
+                else if (scripted)
+                        return;
+                wrapper_step(cur, st);
+                if (st->outcome == WRAPPER_NONE)
+                        return;
+                if (st->outcome == WRAPPER_STOP) {
+                        if (!(scripted && strcmp(st->wrapper, "sh") == 0))
+                                str_copy(f->behind_note, sizeof(f->behind_note), st->note);
+                        f->behind_unclear = st->unclear;
                         return;
                 }
+                if (n == FACTS_BEHIND_MAX) {
+                        snprintf(f->behind_note, sizeof(f->behind_note),
+                                 "wrappers nested deeper than %d: not looked through further",
+                                 FACTS_BEHIND_MAX);
+                        f->behind_unclear = true;
+                        return;
+                }
+                if (f->behind == NULL &&
+                    (f->behind = malloc(FACTS_BEHIND_MAX * sizeof(*f->behind))) == NULL) {
+                        snprintf(f->behind_note, sizeof(f->behind_note), "out of memory");
+                        return;
+                }
+                if (st->path_set)
+                        str_copy(path, sizeof(path), st->path ? st->path : "/bin:/usr/bin");
+                if (st->chdir && st->chdir[0] == '/')
+                        str_copy(cwd, sizeof(cwd), st->chdir);
+                else if (st->chdir)
+                        snprintf(cwd + strlen(cwd), sizeof(cwd) - strlen(cwd), "/%s", st->chdir);
+
+                struct exe_behind *b = &f->behind[f->n_behind++];
+                memset(b, 0, offsetof(struct exe_behind, exe));
+                snprintf(b->via, sizeof(b->via), "%s (%s)", st->wrapper, prev->file);
+                q.arg0 = st->next.argv[0];
+                q.path_env = path[0] || st->path_set ? path : NULL;
+                q.cwd = cwd;
+                exe_identify(&q, &b->exe);
+                if (scripted && strcmp(st->wrapper, "env") == 0 && b->exe.not_found)
+                        shebang_env_missing(&b->exe, st->next.argv[0],
+                                            prev->scripts[prev->n_scripts - 1]);
+                b->mount = mount_of(f, q0->view, b->exe.layer);
+                if (b->exe.kind == EXE_UNIDENTIFIED)
+                        return; /* nothing runs further */
+                prev = &b->exe;
+                cur = &st->next;
         }
 }
 
@@ -130,10 +228,60 @@ static void look_at_windows_executable(struct bundle_facts *f, int root_fd,
         exe_identify(&q, &f->exe);
 }
 
+/* root.path as runc takes it: relative ones joined to the bundle with
+ * filepath.Join, which cleans them lexically ("lnk/../rootfs" is "rootfs",
+ * whatever lnk is); absolute ones mounted as written, which runc's
+ * validator accepts only when their cleaned form names the same
+ * symlink-free directory: here both must be the same directory. */
+static int open_root(struct bundle_facts *f, int bundle_fd)
+{
+        const char *root = f->spec.root_path;
+        char clean[PATH_MAX];
+        struct eg_error err;
+        cleanup_close int raw_fd = -1;
+        struct stat a, b;
+        int fd;
+
+        if (path_clean(root, clean, sizeof(clean), &err) < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path: %s", err.msg);
+                return -1;
+        }
+        if (root[0] != '/' && strncmp(clean, "..", 2) == 0 && (clean[2] == '/' || !clean[2])) {
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                                 "root.path %.200s climbs out of the bundle: the directory runc "
+                                 "takes depends on its $PWD",
+                                 root);
+                return -1;
+        }
+        fd = openat(bundle_fd, clean, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
+                                 strerror(errno));
+                return -1;
+        }
+        if (root[0] != '/')
+                return fd;
+        raw_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (raw_fd < 0 || fstat(raw_fd, &a) < 0 || fstat(fd, &b) < 0 || a.st_dev != b.st_dev ||
+            a.st_ino != b.st_ino) {
+                close(fd);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason),
+                                 "root.path %.200s and its cleaned form %.200s are not the same "
+                                 "directory",
+                                 root, clean);
+                return -1;
+        }
+        return fd;
+}
+
 static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
 {
         const char *root = f->spec.root_path;
         cleanup_close int root_fd = -1;
+        struct view view;
+        struct eg_error err;
         struct exe_query q = {
                 .arg0 = f->spec.args.len ? f->spec.args.items[0] : NULL,
                 .path_env = spec_env(&f->spec, "PATH"),
@@ -146,19 +294,26 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
                 snprintf(f->exe.reason, sizeof(f->exe.reason), "the spec names no root.path");
                 return;
         }
-        root_fd = openat(bundle_fd, root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (root_fd < 0) {
-                snprintf(f->exe.reason, sizeof(f->exe.reason), "root.path %s: %s", root,
-                         strerror(errno));
+        root_fd = open_root(f, bundle_fd);
+        if (root_fd < 0)
                 return;
-        }
         if (f->spec.has_windows) {
                 look_at_windows_executable(f, root_fd, resolver);
                 return;
         }
+        if (view_build(&view, root_fd, bundle_fd, &f->spec, &err) < 0) {
+                view_free(&view);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the container's view: %s",
+                                 err.msg);
+                return;
+        }
         q.root_fd = root_fd;
+        q.view = &view;
         exe_identify(&q, &f->exe);
-        find_mount_over_exe(f);
+        f->exe_mount = mount_of(f, &view, f->exe.layer);
+        look_behind(f, &q);
+        view_free(&view);
 }
 
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
@@ -184,11 +339,17 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
                                        : "");
         declared_platform(out);
         look_at_executable(out, bundle_fd, resolver);
+        if (hooks_gather(&out->spec, bundle_fd, resolver, &out->hooks, err) < 0)
+                return eg_error_prefix(err, "bundle %s", bundle_dir);
         return 0;
 }
 
 void facts_free(struct bundle_facts *f)
 {
+        free(f->behind);
+        f->behind = NULL;
+        f->n_behind = 0;
         spec_free(&f->spec);
-        f->exe_mount = NULL;
+        hooks_free(&f->hooks);
+        f->exe_mount = f->interp_mount = NULL;
 }

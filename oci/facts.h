@@ -10,16 +10,35 @@
 
 #include "error.h"
 #include "exe.h"
+#include "hooks.h"
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
+#include "view.h"
 
-#define FACTS_ANNOTATION_OS      "org.opencontainers.image.os"
-#define FACTS_ANNOTATION_ARCH    "org.opencontainers.image.architecture"
-#define FACTS_ANNOTATION_VARIANT "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS         "org.opencontainers.image.os"
+#define FACTS_ANNOTATION_ARCH       "org.opencontainers.image.architecture"
+#define FACTS_ANNOTATION_VARIANT    "org.opencontainers.image.variant"
+#define FACTS_ANNOTATION_OS_VERSION "org.opencontainers.image.os.version"
+
+/* Programs looked through wrappers to after args[0]: tini -- gosu u env x */
+#define FACTS_BEHIND_MAX 4
+
+/* A program a wrapper (oci/wrapper.h) or a #! line's env executes. */
+struct exe_behind {
+        char via[PATH_MAX + 32];               /* "dumb-init (/usr/bin/dumb-init)" */
+        const struct spec_mount *mount;        /* the spec mount it came from */
+        const struct spec_mount *interp_mount; /* NULL: see bundle_facts */
+        struct exe_facts exe;
+};
 
 struct bundle_facts {
         struct stat bundle_st; /* for the rule that the bundle be the caller's alone */
+        /* the first component of the bundle's or the rootfs' path that
+         * someone else could change (path_trusted); "" when none, or not
+         * checked (the caller fills it: it knows the absolute paths) */
+        char path_problem[640];
+        bool paths_checked;
         struct stat config_st;
         struct spec spec;
 
@@ -33,9 +52,20 @@ struct bundle_facts {
         char declared_source[32];   /* "annotations", "moby image config" */
         char declared_problem[160]; /* an annotation that is not a platform name */
 
+        struct hook_facts hooks;
+
         bool exe_checked; /* a Windows spec's paths are mapped: C:\x\y.exe -> /x/y.exe */
-        const struct spec_mount *exe_mount; /* a spec mount hiding the executable's path */
-        struct exe_facts exe;               /* last: see facts_gather */
+        /* the spec mount the executable came from (the view judged the file
+         * there); interp_mount is kept NULL: the view looks the interpreter
+         * up through the mounts too */
+        const struct spec_mount *exe_mount;
+        const struct spec_mount *interp_mount;
+        /* what args[0] executes in turn, in order (heap; n_behind entries) */
+        struct exe_behind *behind;
+        size_t n_behind;
+        char behind_note[200]; /* why the walk stopped at a wrapper, "" when it did not */
+        bool behind_unclear;   /* ... at one that runs a program edgeguard cannot tell */
+        struct exe_facts exe;  /* last: see facts_gather */
 };
 
 /* Reads bundle_dir/config.json and looks into its rootfs.  Returns -1 only

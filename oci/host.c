@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "elf.h"
 #include "scmp_arch.h"
 #include "small_file.h"
 #include "str.h"
@@ -122,7 +123,7 @@ static bool has_flags(const char *flags, const char *const *want)
 
 /* The x86-64 micro-architecture level (psABI v2..v4) the CPU flags allow:
  * a GOAMD64=v3 binary on a v2 CPU dies with SIGILL. */
-static void amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
+static bool amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
 {
         static const char *const v2[] = {"cx16",   "lahf_lm", "popcnt", "sse4_1",
                                          "sse4_2", "ssse3",   NULL};
@@ -133,7 +134,7 @@ static void amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
         char flags[4096];
 
         if (!cpuinfo_field(cpuinfo, "flags", flags, sizeof(flags)))
-                return;
+                return false;
         if (!has_flags(flags, v2))
                 strcpy(variant, "v1");
         else if (!has_flags(flags, v3))
@@ -142,6 +143,7 @@ static void amd64_level_from_cpuinfo(const char *cpuinfo, char *variant)
                 strcpy(variant, "v3");
         else
                 strcpy(variant, "v4");
+        return true;
 }
 
 static void detect_aarch32(const struct host_sources *src, struct host_facts *out)
@@ -200,6 +202,38 @@ static void detect_capabilities(const struct host_sources *src, struct host_fact
         }
 }
 
+/* runc's ELF header: the userland it belongs to, whose architecture its
+ * seccomp filter takes as native (libseccomp's native arch is runc's own
+ * build).  One open and one 64-byte read per create. */
+static void detect_userland(const struct host_sources *src, struct host_facts *out)
+{
+        unsigned char head[64];
+        cleanup_close int fd = -1;
+        ssize_t n;
+
+        if (src->runtime == NULL) {
+                str_copy(out->userland_source, sizeof(out->userland_source),
+                         "not read (no runc path)");
+                return;
+        }
+        n = -1;
+        fd = open(src->runtime, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        while (fd >= 0 && (n = pread(fd, head, sizeof(head), 0)) < 0 && errno == EINTR)
+                ;
+        if (n < 0 || elf_header_platform(head, (size_t)n, &out->userland) < 0) {
+                snprintf(out->userland_source, sizeof(out->userland_source),
+                         "not read: %.64s is %s", src->runtime,
+                         n < 0 ? "unreadable" : "not an ELF executable");
+                memset(&out->userland, 0, sizeof(out->userland));
+                return;
+        }
+        snprintf(out->userland_source, sizeof(out->userland_source), "ELF header of %.64s",
+                 src->runtime);
+        uint32_t token = scmp_arch_of_platform(&out->userland);
+        if (token != 0)
+                out->scmp_native = token;
+}
+
 /* Everything zero but the binfmt entries, which binfmt_read fills as far
  * as it reads. */
 static void host_facts_reset(struct host_facts *out)
@@ -233,34 +267,75 @@ int host_detect(const struct host_sources *src, struct host_facts *out, struct e
         cpuinfo_field(cpuinfo, "model name", out->cpu_model, sizeof(out->cpu_model));
         if (strcmp(out->platform.arch, "arm") == 0)
                 arm_variant_from_cpuinfo(cpuinfo, out->cpu_model, out->platform.variant);
-        else if (strcmp(out->platform.arch, "amd64") == 0)
-                amd64_level_from_cpuinfo(cpuinfo, out->platform.variant);
+        else if (strcmp(out->platform.arch, "amd64") == 0 &&
+                 amd64_level_from_cpuinfo(cpuinfo, out->platform.variant))
+                out->level_source = "cpuinfo flags";
         platform_normalize(&out->platform);
 
         out->scmp_native = scmp_arch_native_token();
         detect_aarch32(src, out);
         detect_capabilities(src, out);
+        detect_userland(src, out);
 
         snprintf(binfmt_dir, sizeof(binfmt_dir), "%s/sys/fs/binfmt_misc", src->proc);
         return binfmt_read(binfmt_dir, strcmp(src->proc, "/proc") == 0, &out->binfmt, err);
 }
 
+int host_parse_stated(const char *text, struct platform *kernel, struct platform *userland,
+                      struct eg_error *err)
+{
+        char part[4 * PLATFORM_NAME_MAX];
+        const char *comma = strchr(text, ',');
+
+        if (comma != NULL && (size_t)(comma - text) >= sizeof(part))
+                return eg_error_set(err, 0, "\"%.64s...\" is too long", text);
+        snprintf(part, sizeof(part), "%.*s", comma ? (int)(comma - text) : (int)sizeof(part), text);
+        if (platform_parse(part, kernel, err) < 0)
+                return -1;
+        if (kernel->os[0] == '\0')
+                strcpy(kernel->os, "linux");
+        memset(userland, 0, sizeof(*userland));
+        if (comma == NULL)
+                return 0;
+        if (strncmp(comma + 1, "userland=", 9) != 0)
+                return eg_error_set(err, 0,
+                                    "\"%s\": after the platform only \",userland=ARCH[/VARIANT]\" "
+                                    "may follow",
+                                    text);
+        if (platform_parse(comma + 10, userland, err) < 0)
+                return eg_error_prefix(err, "userland");
+        if (userland->os[0] == '\0')
+                str_copy(userland->os, sizeof(userland->os), kernel->os);
+        return 0;
+}
+
 int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err)
 {
         host_facts_reset(out);
-        if (platform_parse(platform, &out->platform, err) < 0)
+        if (host_parse_stated(platform, &out->platform, &out->userland, err) < 0)
                 return eg_error_prefix(err, "simulated host");
-        if (out->platform.os[0] == '\0')
-                strcpy(out->platform.os, "linux");
+        str_copy(out->userland_source, sizeof(out->userland_source), "stated");
+        if (out->userland.arch[0] == '\0') {
+                out->userland = out->platform;
+                str_copy(out->userland_source, sizeof(out->userland_source),
+                         "stated: the kernel's");
+        }
         str_copy(out->machine, sizeof(out->machine), out->platform.arch);
         out->simulated = true;
-        out->scmp_native = scmp_arch_of_platform(&out->platform);
+        if (strcmp(out->platform.arch, "amd64") == 0 && out->platform.variant[0])
+                out->level_source = "stated";
+        out->scmp_native = scmp_arch_of_platform(&out->userland);
         out->cap_last = -1;
         out->aarch32 = strcmp(out->platform.arch, "arm64") == 0 ? HOST_AARCH32_UNKNOWN
                                                                 : HOST_AARCH32_NOT_ARM64;
         out->aarch32_source = "simulated host";
         snprintf(out->binfmt.note, sizeof(out->binfmt.note), "simulated host: no binfmt_misc");
         return 0;
+}
+
+const struct platform *host_userland(const struct host_facts *host)
+{
+        return host->userland.arch[0] ? &host->userland : &host->platform;
 }
 
 enum platform_support host_runs(const struct host_facts *host, const struct platform *want)

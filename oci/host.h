@@ -26,6 +26,9 @@ struct host_sources {
         const char *machine; /* uname -m; NULL: ask uname(2) */
         /* 1 when the kernel runs AArch32 tasks, 0 when not, -1 unknown; NULL: not probed */
         int (*probe_aarch32)(void);
+        /* runc, whose ELF header tells the userland's architecture (a 32-bit
+         * userland on a 64-bit kernel); NULL: not read */
+        const char *runtime;
 };
 
 struct host_facts {
@@ -39,6 +42,15 @@ struct host_facts {
         bool has_cap_bounding;
         uint64_t cap_bounding; /* edgeguard's bounding set, which runc inherits */
         bool simulated;
+        /* amd64: how platform.variant's level was told ("cpuinfo flags",
+         * "stated"); NULL when it could not be (then the variant is empty) */
+        const char *level_source;
+        /* The userland's platform: runc's own (its ELF header), which the
+         * seccomp filter takes as native; arch empty when not known (then
+         * taken to be the kernel's).  A Raspberry Pi on 32-bit Raspberry Pi
+         * OS with the 64-bit kernel: kernel linux/arm64, userland linux/arm. */
+        struct platform userland;
+        char userland_source[128];  /* "ELF header of /usr/sbin/runc", "stated", or why not */
         struct binfmt_table binfmt; /* last: see host_facts_reset */
 };
 
@@ -47,9 +59,25 @@ void host_sources_default(struct host_sources *src);
 
 int host_detect(const struct host_sources *src, struct host_facts *out, struct eg_error *err);
 
-/* A host that is only a platform "OS/ARCH[/VARIANT]" (the check command's
- * --host): no binfmt_misc, AArch32 unknown. */
+/* A host that is only a platform (the check command's --host, the
+ * policy's "host"): no binfmt_misc, AArch32 unknown.  The text is
+ *   OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]]
+ * "linux/amd64/v1" is a CPU at the x86-64 baseline level; "linux/amd64"
+ * states no level (every level is taken to run); "linux/arm/v8" is, as
+ * containerd reads it, a 32-bit ARM kernel and userland on an ARMv8 CPU;
+ * "linux/arm64,userland=arm/v7" a 64-bit kernel under a 32-bit userland
+ * (runc and its seccomp filter are 32-bit ARM); "windows(10.0.17763)/amd64"
+ * a Windows host of build 17763. */
 int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err);
+
+/* Parses host_simulate's text: the kernel's platform (OS "linux" when not
+ * given) and the userland's (arch empty when not stated). */
+int host_parse_stated(const char *text, struct platform *kernel, struct platform *userland,
+                      struct eg_error *err);
+
+/* The platform that runc and its seccomp filter take as native: the
+ * userland's when known, else the kernel's. */
+const struct platform *host_userland(const struct host_facts *host);
 
 /* Whether the host runs code for `want`, natively or compatibly; an arm64
  * host whose AArch32 support is unknown is taken to run it, as containerd

@@ -90,14 +90,15 @@ int moby_container_parse(const char *text, size_t len, struct moby_container *ou
 static int image_fields(const struct json_value *top, struct platform *out, bool *declared,
                         struct eg_error *err)
 {
-        const char *os, *arch, *variant;
+        const char *os, *arch, *variant, *version;
 
         if (top->type != JSON_OBJECT)
                 return eg_error_set(err, 0, "%s where an object is expected",
                                     json_type_name(top->type));
         if (string_member(top, "os", "", &os, err) < 0 ||
             string_member(top, "architecture", "", &arch, err) < 0 ||
-            string_member(top, "variant", "", &variant, err) < 0)
+            string_member(top, "variant", "", &variant, err) < 0 ||
+            string_member(top, "os.version", "", &version, err) < 0)
                 return -1;
         if (os != NULL && os[0] == '\0')
                 os = NULL;
@@ -107,7 +108,8 @@ static int image_fields(const struct json_value *top, struct platform *out, bool
                 variant = NULL;
         if (os == NULL && arch == NULL)
                 return 0;
-        if (platform_set_declared(out, os, arch, variant, err) < 0)
+        if (platform_set_declared(out, os, arch, variant, err) < 0 ||
+            platform_set_os_version(out, version, err) < 0)
                 return -1;
         *declared = true;
         return 0;

@@ -11,4 +11,10 @@
 int path_join_clean(const char *base, const char *path, char *out, size_t size,
                     struct eg_error *err);
 
+/* Go's filepath.Clean(path): lexical only.  Unlike path_join_clean it
+ * keeps a relative path relative ("a/../../b" -> "../b", "" -> "."): what
+ * exec.LookPath makes of filepath.Join(dir, file) for a relative $PATH
+ * entry, and what runc makes of a relative root.path before the join. */
+int path_clean(const char *in, char *out, size_t size, struct eg_error *err);
+
 #endif

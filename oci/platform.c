@@ -1,6 +1,8 @@
 #include "platform.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,10 +67,9 @@ void platform_normalize(struct platform *p)
                 }
         }
 
-        if (strcmp(p->arch, "amd64") == 0) {
-                if (strcmp(p->variant, "v1") == 0)
-                        p->variant[0] = '\0';
-        } else if (strcmp(p->arch, "arm64") == 0) {
+        /* amd64's v1 stays: on a host it is a measured level (a kvm64 guest,
+         * an old Celeron), not "no level", which would run every level */
+        if (strcmp(p->arch, "arm64") == 0) {
                 if (strcmp(p->variant, "8") == 0 || strcmp(p->variant, "v8") == 0)
                         p->variant[0] = '\0';
         } else if (strcmp(p->arch, "arm") == 0) {
@@ -123,9 +124,14 @@ int platform_set_declared(struct platform *p, const char *os, const char *arch, 
         return 0;
 }
 
+int platform_set_os_version(struct platform *p, const char *version, struct eg_error *err)
+{
+        return set_name(p->os_version, version, "OS version", err);
+}
+
 int platform_parse(const char *text, struct platform *p, struct eg_error *err)
 {
-        char buf[3 * PLATFORM_NAME_MAX], *parts[4] = {0};
+        char buf[4 * PLATFORM_NAME_MAX], *parts[4] = {0}, *open, *version = NULL;
         size_t n = 0;
 
         if (strlen(text) >= sizeof(buf))
@@ -140,6 +146,16 @@ int platform_parse(const char *text, struct platform *p, struct eg_error *err)
         }
         if (n == 4 || n == 0)
                 return eg_error_set(err, 0, "platform \"%s\" is not OS/ARCH[/VARIANT]", text);
+        if (n >= 2 && (open = strchr(parts[0], '(')) != NULL) {
+                size_t len = strlen(open + 1);
+                if (len < 2 || open[len] != ')' || len - 1 >= PLATFORM_NAME_MAX)
+                        return eg_error_set(err, 0,
+                                            "platform \"%s\": write an OS version as OS(VERSION)",
+                                            text);
+                open[len] = '\0';
+                *open = '\0';
+                version = open + 1;
+        }
         for (size_t i = 0; i < n; i++)
                 if (parts[i][0] == '\0')
                         return eg_error_set(err, 0, "platform \"%s\" has an empty part", text);
@@ -148,22 +164,42 @@ int platform_parse(const char *text, struct platform *p, struct eg_error *err)
          * not an OS name containerd knows and the second looks like a variant. */
         if (n == 1)
                 return platform_set(p, NULL, parts[0], NULL, err);
-        if (n == 2 && parts[1][0] == 'v' && isdigit((unsigned char)parts[1][1]) &&
-            strcmp(parts[0], "linux") != 0 && strcmp(parts[0], "windows") != 0)
+        if (n == 2 && version == NULL && parts[1][0] == 'v' &&
+            isdigit((unsigned char)parts[1][1]) && strcmp(parts[0], "linux") != 0 &&
+            strcmp(parts[0], "windows") != 0)
                 return platform_set(p, NULL, parts[0], parts[1], err);
-        return platform_set(p, parts[0], parts[1], n == 3 ? parts[2] : NULL, err);
+        if (platform_set(p, parts[0], parts[1], n == 3 ? parts[2] : NULL, err) < 0)
+                return -1;
+        if (version != NULL && set_name(p->os_version, version, "OS version", err) < 0)
+                return -1;
+        return 0;
 }
 
 void platform_format(const struct platform *p, char *out, size_t size)
 {
-        snprintf(out, size, "%s/%s%s%s", p->os[0] ? p->os : "?", p->arch[0] ? p->arch : "?",
+        snprintf(out, size, "%s%s%s%s/%s%s%s", p->os[0] ? p->os : "?", p->os_version[0] ? "(" : "",
+                 p->os_version, p->os_version[0] ? ")" : "", p->arch[0] ? p->arch : "?",
                  p->variant[0] ? "/" : "", p->variant);
 }
 
 bool platform_equal(const struct platform *a, const struct platform *b)
 {
         return strcmp(a->os, b->os) == 0 && strcmp(a->arch, b->arch) == 0 &&
-               strcmp(a->variant, b->variant) == 0;
+               strcmp(a->variant, b->variant) == 0 && strcmp(a->os_version, b->os_version) == 0;
+}
+
+long platform_windows_build(const char *v)
+{
+        char *end;
+        long build;
+
+        if (strncmp(v, "10.0.", 5) != 0 || !isdigit((unsigned char)v[5]))
+                return 0;
+        errno = 0;
+        build = strtol(v + 5, &end, 10);
+        if (errno != 0 || build <= 0 || build > 999999 || (*end != '\0' && *end != '.'))
+                return 0;
+        return build;
 }
 
 int platform_variant_level(const char *variant)

@@ -14,13 +14,18 @@ struct platform {
         char os[PLATFORM_NAME_MAX];      /* "linux", "windows"; "" when not known */
         char arch[PLATFORM_NAME_MAX];    /* GOARCH: "amd64", "arm", "arm64", ... */
         char variant[PLATFORM_NAME_MAX]; /* "v7", "v3", or "" */
+        /* Windows' OS version, the image config's "os.version":
+         * "10.0.17763.4377" (its third field is the build); "" when not known */
+        char os_version[PLATFORM_NAME_MAX];
 };
 
 /* Brings any spelling users meet (uname -m, GOARCH, Debian's architecture
  * names, containerd's aliases) to containerd's normalized form, lower case:
  * x86_64 -> amd64, aarch64 -> arm64 (v8 dropped), armhf -> arm/v7,
  * armel -> arm/v6 (containerd's choice), armv7l -> arm/v7, i686 -> 386,
- * ppc64el -> ppc64le, mips64el -> mips64le, macos -> darwin. */
+ * ppc64el -> ppc64le, mips64el -> mips64le, macos -> darwin.  Unlike
+ * containerd it keeps amd64's "v1": a host measured at the baseline level
+ * must not read as one of no stated level, which runs every level. */
 void platform_normalize(struct platform *p);
 
 /* Sets p from separate names (NULL for absent) and normalizes it.  Returns
@@ -33,10 +38,17 @@ int platform_set(struct platform *p, const char *os, const char *arch, const cha
 int platform_set_declared(struct platform *p, const char *os, const char *arch, const char *variant,
                           struct eg_error *err);
 
-/* Parses "OS/ARCH[/VARIANT]" or "ARCH[/VARIANT]" (OS then left empty). */
+/* Sets p's OS version (NULL or "" for none); -1 when it is too long or
+ * holds characters no version has. */
+int platform_set_os_version(struct platform *p, const char *version, struct eg_error *err);
+
+/* Parses "OS/ARCH[/VARIANT]" or "ARCH[/VARIANT]" (OS then left empty);
+ * the OS may carry its version the way containerd 2 writes it:
+ * "windows(10.0.17763)/amd64". */
 int platform_parse(const char *text, struct platform *p, struct eg_error *err);
 
-/* "linux/arm/v7", "linux/amd64", "?/arm64" when the OS is not known. */
+/* "linux/arm/v7", "linux/amd64", "?/arm64" when the OS is not known,
+ * "windows(10.0.17763)/amd64" with an OS version. */
 void platform_format(const struct platform *p, char *out, size_t size);
 
 bool platform_equal(const struct platform *a, const struct platform *b);
@@ -61,5 +73,9 @@ enum platform_support platform_host_runs(const struct platform *host, bool aarch
                                          const struct platform *want);
 
 const char *platform_support_name(enum platform_support s);
+
+/* The build number of a Windows OS version "10.0.BUILD[.REVISION]": the
+ * third field; 0 when the text is not of that form. */
+long platform_windows_build(const char *os_version);
 
 #endif

@@ -17,6 +17,7 @@ void spec_free(struct spec *s)
         for (int i = 0; i < SPEC_CAP_SETS; i++)
                 free(s->caps[i].items);
         free(s->annotations);
+        free(s->user_additional_gids.items);
         for (size_t i = 0; i < s->n_mounts; i++)
                 free(s->mounts[i].options.items);
         free(s->mounts);
@@ -24,7 +25,16 @@ void spec_free(struct spec *s)
         free(s->masked_paths.items);
         free(s->readonly_paths.items);
         free(s->device_rules);
+        free(s->seccomp_syscalls);
+        for (int k = 0; k < SPEC_HOOK_KINDS; k++) {
+                for (size_t i = 0; i < s->hooks[k].len; i++) {
+                        free(s->hooks[k].items[i].args.items);
+                        free(s->hooks[k].items[i].env.items);
+                }
+                free(s->hooks[k].items);
+        }
         free(s->devices);
+        free(s->namespaces);
         free(s->strings);
         memset(s, 0, sizeof(*s));
 }
@@ -46,6 +56,26 @@ const char *spec_env(const struct spec *s, const char *name)
                 if (strncmp(s->env.items[i], name, n) == 0 && s->env.items[i][n] == '=')
                         value = s->env.items[i] + n + 1;
         return value;
+}
+
+const char *spec_hook_kind_name(enum spec_hook_kind kind)
+{
+        static const char *const names[SPEC_HOOK_KINDS] = {
+                [SPEC_HOOK_PRESTART] = "prestart",
+                [SPEC_HOOK_CREATE_RUNTIME] = "createRuntime",
+                [SPEC_HOOK_CREATE_CONTAINER] = "createContainer",
+                [SPEC_HOOK_START_CONTAINER] = "startContainer",
+                [SPEC_HOOK_POSTSTART] = "poststart",
+                [SPEC_HOOK_POSTSTOP] = "poststop",
+        };
+
+        return (unsigned)kind < SPEC_HOOK_KINDS ? names[kind] : "?";
+}
+
+bool spec_seccomp_filtered(const struct spec *s)
+{
+        return s->has_seccomp && ((s->seccomp_default_action && s->seccomp_default_action[0]) ||
+                                  s->n_seccomp_syscalls > 0);
 }
 
 const char *spec_cap_set_name(enum spec_cap_set set)

@@ -60,6 +60,51 @@ struct spec_device {
         char *path, *type;
 };
 
+/* An array of whole numbers (process.user.additionalGids). */
+struct spec_ints {
+        bool present;
+        size_t len;
+        long long *items;
+};
+
+/* One linux.namespaces entry. */
+struct spec_namespace {
+        char *type, *path;
+};
+
+/* One linux.seccomp.syscalls entry; only its presence matters here. */
+struct spec_syscall {
+        char *action;
+};
+
+/* The spec's hook lists (runtime-spec config.md "POSIX-platform Hooks"),
+ * in the order runc runs them.  startContainer runs inside the container
+ * (runc's init, after the user switch, just before the process's execve);
+ * the others run on the host as runc's caller. */
+enum spec_hook_kind {
+        SPEC_HOOK_PRESTART,
+        SPEC_HOOK_CREATE_RUNTIME,
+        SPEC_HOOK_CREATE_CONTAINER,
+        SPEC_HOOK_START_CONTAINER,
+        SPEC_HOOK_POSTSTART,
+        SPEC_HOOK_POSTSTOP,
+        SPEC_HOOK_KINDS
+};
+
+/* One hook: runc runs `path` as it is (Go's exec.Cmd.Path: no $PATH
+ * search; a relative path is taken from the working directory) with args
+ * as its whole argv. */
+struct spec_hook {
+        char *path;
+        struct spec_strv args, env;
+        struct spec_int timeout;
+};
+
+struct spec_hook_list {
+        size_t len;
+        struct spec_hook *items;
+};
+
 struct spec_annotation {
         char *key, *value;
 };
@@ -76,6 +121,11 @@ struct spec {
         char *cwd;
         bool has_capabilities;
         struct spec_strv caps[SPEC_CAP_SETS];
+        /* process.user: the credentials runc's init takes before it looks
+         * the program up (runc's finalizeNamespace, then exec.LookPath) */
+        bool has_user;
+        struct spec_int user_uid, user_gid;
+        struct spec_ints user_additional_gids;
 
         size_t n_annotations;
         struct spec_annotation *annotations;
@@ -86,12 +136,19 @@ struct spec {
         bool has_linux;
         bool has_seccomp;
         char *seccomp_default_action;
+        size_t n_seccomp_syscalls;
+        struct spec_syscall *seccomp_syscalls;
         struct spec_strv seccomp_architectures;
         struct spec_strv masked_paths, readonly_paths;
         size_t n_device_rules;
         struct spec_device_rule *device_rules;
         size_t n_devices;
         struct spec_device *devices;
+        size_t n_namespaces;
+        struct spec_namespace *namespaces;
+
+        bool has_hooks;
+        struct spec_hook_list hooks[SPEC_HOOK_KINDS];
 
         bool has_windows;
         bool has_hyperv; /* windows.hyperv present: Hyper-V isolation */
@@ -122,5 +179,14 @@ const char *spec_annotation(const struct spec *s, const char *key);
 const char *spec_env(const struct spec *s, const char *name);
 
 const char *spec_cap_set_name(enum spec_cap_set set);
+
+/* The key of a hook list in config.json: "prestart", "createRuntime", ... */
+const char *spec_hook_kind_name(enum spec_hook_kind kind);
+
+/* Whether runc installs a seccomp filter: linux.seccomp present, and a
+ * defaultAction or at least one syscalls entry.  runc 1.1's
+ * specconv.SetupSeccomp: "No default action specified, no syscalls
+ * listed, assume seccomp disabled"; so "seccomp": {} is no filter. */
+bool spec_seccomp_filtered(const struct spec *s);
 
 #endif

@@ -29,7 +29,13 @@ enum node {
         NODE_MOUNT,       /* an element of mounts */
         NODE_DEVICE_RULE, /* an element of linux.resources.devices */
         NODE_DEVICE,      /* an element of linux.devices */
+        NODE_SYSCALL,     /* an element of linux.seccomp.syscalls */
+        NODE_HOOKS,
+        NODE_HOOK, /* an element of a hooks list: NODE_HOOK + its spec_hook_kind */
+        NODE_HOOK_LAST = NODE_HOOK + SPEC_HOOK_KINDS - 1,
         NODE_STRINGS,
+        NODE_USER,
+        NODE_NAMESPACE, /* an element of linux.namespaces */
 };
 
 enum slot_kind {
@@ -43,13 +49,15 @@ enum slot_kind {
         SLOT_STRINGS_ITEM,
         SLOT_OBJECTS,          /* array of objects, or null */
         SLOT_ANNOTATION_VALUE, /* map[string]string value: string */
+        SLOT_INTS,             /* array of whole numbers, or null: a struct spec_ints */
+        SLOT_INTS_ITEM,
 };
 
 #define NO_FLAG ((size_t)-1)
 
 /* A field of a struct node: where its value goes.  `offset` is into struct
  * spec, or into the current element for the fields of an array element
- * (NODE_MOUNT, NODE_DEVICE_RULE, NODE_DEVICE); for objects it names the
+ * (see element_array); for objects it names the
  * has_ flag. */
 struct field {
         const char *name;
@@ -62,6 +70,8 @@ struct field {
 #define MOUNT_AT(member) offsetof(struct spec_mount, member)
 #define RULE_AT(member)  offsetof(struct spec_device_rule, member)
 #define DEV_AT(member)   offsetof(struct spec_device, member)
+#define NS_AT(member)    offsetof(struct spec_namespace, member)
+#define HOOK_AT(member)  offsetof(struct spec_hook, member)
 
 static const struct field top_fields[] = {
         {"process", SLOT_OBJECT, NODE_PROCESS, SPEC_AT(has_process)},
@@ -70,6 +80,28 @@ static const struct field top_fields[] = {
         {"linux", SLOT_OBJECT, NODE_LINUX, SPEC_AT(has_linux)},
         {"windows", SLOT_OBJECT, NODE_WINDOWS, SPEC_AT(has_windows)},
         {"mounts", SLOT_OBJECTS, NODE_MOUNT, NO_FLAG},
+        {"hooks", SLOT_OBJECT, NODE_HOOKS, SPEC_AT(has_hooks)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+/* the keys are spec_hook_kind_name's; Go's struct tags in runtime-spec */
+static const struct field hooks_fields[] = {
+        {"prestart", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_PRESTART, NO_FLAG},
+        {"createRuntime", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_CREATE_RUNTIME, NO_FLAG},
+        {"createContainer", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_CREATE_CONTAINER, NO_FLAG},
+        {"startContainer", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_START_CONTAINER, NO_FLAG},
+        {"poststart", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_POSTSTART, NO_FLAG},
+        {"poststop", SLOT_OBJECTS, NODE_HOOK + SPEC_HOOK_POSTSTOP, NO_FLAG},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field hook_fields[] = {
+        {"path", SLOT_STRING, NODE_SKIP, HOOK_AT(path)},
+        {"args", SLOT_STRINGS, NODE_STRINGS, HOOK_AT(args)},
+        {"env", SLOT_STRINGS, NODE_STRINGS, HOOK_AT(env)},
+        {"timeout", SLOT_INT, NODE_SKIP, HOOK_AT(timeout)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field syscall_fields[] = {
+        {"action", SLOT_STRING, NODE_SKIP, offsetof(struct spec_syscall, action)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field process_fields[] = {
@@ -77,6 +109,13 @@ static const struct field process_fields[] = {
         {"env", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(env)},
         {"cwd", SLOT_STRING, NODE_SKIP, SPEC_AT(cwd)},
         {"capabilities", SLOT_OBJECT, NODE_CAPS, SPEC_AT(has_capabilities)},
+        {"user", SLOT_OBJECT, NODE_USER, SPEC_AT(has_user)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
+static const struct field user_fields[] = {
+        {"uid", SLOT_INT, NODE_SKIP, SPEC_AT(user_uid)},
+        {"gid", SLOT_INT, NODE_SKIP, SPEC_AT(user_gid)},
+        {"additionalGids", SLOT_INTS, NODE_SKIP, SPEC_AT(user_additional_gids)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field caps_fields[] = {
@@ -98,6 +137,7 @@ static const struct field linux_fields[] = {
         {"readonlyPaths", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(readonly_paths)},
         {"resources", SLOT_OBJECT, NODE_RESOURCES, NO_FLAG},
         {"devices", SLOT_OBJECTS, NODE_DEVICE, NO_FLAG},
+        {"namespaces", SLOT_OBJECTS, NODE_NAMESPACE, NO_FLAG},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field resources_fields[] = {
@@ -117,9 +157,15 @@ static const struct field device_fields[] = {
         {"type", SLOT_STRING, NODE_SKIP, DEV_AT(type)},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
+static const struct field namespace_fields[] = {
+        {"type", SLOT_STRING, NODE_SKIP, NS_AT(type)},
+        {"path", SLOT_STRING, NODE_SKIP, NS_AT(path)},
+        {NULL, SLOT_ANY, NODE_SKIP, 0},
+};
 static const struct field seccomp_fields[] = {
         {"defaultAction", SLOT_STRING, NODE_SKIP, SPEC_AT(seccomp_default_action)},
         {"architectures", SLOT_STRINGS, NODE_STRINGS, SPEC_AT(seccomp_architectures)},
+        {"syscalls", SLOT_OBJECTS, NODE_SYSCALL, NO_FLAG},
         {NULL, SLOT_ANY, NODE_SKIP, 0},
 };
 static const struct field windows_fields[] = {
@@ -143,6 +189,10 @@ static const struct field *node_fields(enum node n)
                 return process_fields;
         case NODE_CAPS:
                 return caps_fields;
+        case NODE_USER:
+                return user_fields;
+        case NODE_NAMESPACE:
+                return namespace_fields;
         case NODE_ROOT:
                 return root_fields;
         case NODE_LINUX:
@@ -159,9 +209,17 @@ static const struct field *node_fields(enum node n)
                 return device_rule_fields;
         case NODE_DEVICE:
                 return device_fields;
+        case NODE_SYSCALL:
+                return syscall_fields;
+        case NODE_HOOKS:
+                return hooks_fields;
         case NODE_SKIP:
         case NODE_ANNOTATIONS:
         case NODE_STRINGS:
+                break;
+        default:
+                if (n >= NODE_HOOK && n <= NODE_HOOK_LAST)
+                        return hook_fields;
                 break;
         }
         return NULL;
@@ -276,7 +334,10 @@ static const char *kind_expected(enum slot_kind k)
         case SLOT_BOOL:
                 return "true or false";
         case SLOT_INT:
+        case SLOT_INTS_ITEM:
                 return "a whole number";
+        case SLOT_INTS:
+                return "an array of whole numbers";
         case SLOT_STRINGS:
                 return "an array of strings";
         case SLOT_OBJECTS:
@@ -317,8 +378,21 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
                 *items = (void **)&spec->devices, *len = &spec->n_devices;
                 *size = sizeof(*spec->devices);
                 return true;
+        case NODE_NAMESPACE:
+                *items = (void **)&spec->namespaces, *len = &spec->n_namespaces;
+                *size = sizeof(*spec->namespaces);
+                return true;
+        case NODE_SYSCALL:
+                *items = (void **)&spec->seccomp_syscalls, *len = &spec->n_seccomp_syscalls;
+                *size = sizeof(*spec->seccomp_syscalls);
+                return true;
         default:
-                return false;
+                if (node < NODE_HOOK || node > NODE_HOOK_LAST)
+                        return false;
+                *items = (void **)&spec->hooks[node - NODE_HOOK].items;
+                *len = &spec->hooks[node - NODE_HOOK].len;
+                *size = sizeof(struct spec_hook);
+                return true;
         }
 }
 
@@ -438,6 +512,7 @@ static int on_null(void *ctx)
         switch (s->kind) {
         case SLOT_OBJECT_ITEM:
         case SLOT_STRINGS_ITEM:
+        case SLOT_INTS_ITEM: /* Go would append a 0: gid 0 from a null */
         case SLOT_ANNOTATION_VALUE:
                 return wrong_type(p, s, "null");
         default:
@@ -479,10 +554,17 @@ static int on_number(void *ctx, const char *text, size_t len)
         const struct slot *s = current_slot(p);
         long long n;
 
-        if (s->kind == SLOT_INT) {
+        if (s->kind == SLOT_INT || s->kind == SLOT_INTS_ITEM) {
                 if (!whole_number(text, len, &n))
                         return fail(p, "%.*s where a whole number is expected",
                                     (int)(len < 32 ? len : 32), text);
+                if (s->kind == SLOT_INTS_ITEM) {
+                        struct spec_ints *v = slot_target(p, s);
+                        if (!grow(p, (void **)&v->items, v->len, sizeof(*v->items), 1))
+                                return 0;
+                        v->items[v->len++] = n;
+                        return value_done(p);
+                }
                 struct spec_int *target = slot_target(p, s);
                 target->present = true;
                 target->value = n;
@@ -573,6 +655,10 @@ static int on_start_array(void *ctx)
                 return push(p, NODE_STRINGS, true, item);
         case SLOT_OBJECTS:
                 item.kind = SLOT_OBJECT_ITEM;
+                return push(p, NODE_SKIP, true, item);
+        case SLOT_INTS:
+                ((struct spec_ints *)slot_target(p, s))->present = true;
+                item.kind = SLOT_INTS_ITEM;
                 return push(p, NODE_SKIP, true, item);
         default:
                 return wrong_type(p, s, "an array");

@@ -57,3 +57,80 @@ size_t utf8_sanitize(const char *s, char *out, size_t size)
         out[o] = '\0';
         return o;
 }
+
+static bool is_control(uint32_t cp)
+{
+        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
+{
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s), o = 0;
+
+        if (size == 0)
+                return 0;
+        while (len > 0) {
+                uint32_t cp = 0;
+                size_t n;
+                char esc[8];
+
+                if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII, the usual case */
+                        if (o + 1 >= size)
+                                break;
+                        out[o++] = (char)*p++;
+                        len--;
+                        continue;
+                }
+                n = utf8_decode(p, len, &cp);
+                const char *src = (const char *)p;
+                size_t out_n = n;
+
+                if (n == 0) {
+                        src = "\xef\xbf\xbd";
+                        out_n = 3;
+                } else if (is_control(cp)) {
+                        src = esc;
+                        esc[0] = '\\';
+                        out_n = 2;
+                        if (cp == '\r' || cp == '\n' || cp == '\t')
+                                esc[1] = cp == '\r' ? 'r' : cp == '\n' ? 'n' : 't';
+                        else if (cp < 0x80)
+                                esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15],
+                                out_n = 4;
+                        else
+                                memcpy(esc + 1, "u00", 3), esc[4] = hex[cp >> 4],
+                                                           esc[5] = hex[cp & 15], out_n = 6;
+                }
+                if (o + out_n >= size)
+                        break;
+                memcpy(out + o, src, out_n);
+                o += out_n;
+                p += n ? n : 1;
+                len -= n ? n : 1;
+        }
+        out[o] = '\0';
+        return o;
+}
+
+bool utf8_needs_cleaning(const char *s)
+{
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s);
+
+        while (len > 0) {
+                uint32_t cp = 0;
+                size_t n;
+                if (*p >= 0x20 && *p < 0x7f) {
+                        p++, len--;
+                        continue;
+                }
+                n = utf8_decode(p, len, &cp);
+                if (n == 0 || is_control(cp))
+                        return true;
+                p += n;
+                len -= n;
+        }
+        return false;
+}

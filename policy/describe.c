@@ -82,6 +82,13 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size)
                 str_append(out, size, &o, " GOARM=%s", e->goarm);
         if (e->goamd64[0])
                 str_append(out, size, &o, " GOAMD64=%s", e->goamd64);
+        if (e->x86_isa_needed)
+                str_append(out, size, &o, ", x86 ISA needed x86-64-%s",
+                           e->x86_isa_needed == 1
+                                   ? "baseline"
+                                   : (const char *[]){"", "", "v2", "v3", "v4"}[e->x86_isa_needed]);
+        if (e->level_source)
+                str_append(out, size, &o, ", level from the %s", e->level_source);
         if (e->interp[0])
                 str_append(out, size, &o, ", interpreter %s", e->interp);
         else
@@ -90,11 +97,17 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size)
 
 void describe_host(const struct host_facts *host, char *out, size_t size)
 {
-        char name[3 * PLATFORM_NAME_MAX];
+        char name[4 * PLATFORM_NAME_MAX];
         size_t o = 0;
 
         platform_format(&host->platform, name, sizeof(name));
         str_append(out, size, &o, "%s", name);
+        if (strcmp(host->platform.arch, "amd64") == 0 && host->level_source == NULL)
+                str_append(out, size, &o, " (x86-64 level not measured)");
+        if (host->userland.arch[0] && strcmp(host->userland.arch, host->platform.arch) != 0) {
+                platform_format(&host->userland, name, sizeof(name));
+                str_append(out, size, &o, " with a %s userland (%s)", name, host->userland_source);
+        }
         if (host->simulated) {
                 str_append(out, size, &o, " (simulated)");
                 return;
@@ -116,7 +129,7 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
 
         out[0] = '\0';
         if (strcmp(p->arch, "amd64") == 0) {
-                if (level > 1)
+                if (level >= 1)
                         str_append(out, size, &o, "%s/amd64 up to %s and %s/386", os, p->variant,
                                    os);
                 else
@@ -131,9 +144,10 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
                         str_append(out, size, &o,
                                    "%s/arm64 and, where the CPU runs 32-bit code, %s/arm", os, os);
         } else if (strcmp(p->arch, "arm") == 0 && level >= 5) {
-                str_append(out, size, &o, "%s/arm from v5 up to %s", os, p->variant);
+                str_append(out, size, &o, "%s/arm from v5 up to %s%s", os, p->variant,
+                           level == 8 ? " (a 32-bit ARM kernel: no arm64)" : "");
         } else {
-                char name[3 * PLATFORM_NAME_MAX];
+                char name[4 * PLATFORM_NAME_MAX];
                 platform_format(p, name, sizeof(name));
                 str_append(out, size, &o, "%s only", name);
         }

@@ -12,21 +12,16 @@
 static void put_clean(FILE *f, const char *label, const char *text)
 {
         char clean[2048];
-        size_t n = utf8_sanitize(text, clean, sizeof(clean));
 
-        for (size_t i = 0; i < n; i++)
-                if ((unsigned char)clean[i] < 0x20 || clean[i] == 0x7f)
-                        clean[i] = '?';
+        utf8_sanitize_visible(text, clean, sizeof(clean));
         fprintf(f, "%-11s %s\n", label, clean);
 }
 
-static void executable_line(FILE *f, const struct bundle_facts *facts)
+static void one_executable(FILE *f, const char *label, const struct exe_facts *exe,
+                           const struct spec_mount *interp_mount)
 {
-        char text[2304], platform[3 * PLATFORM_NAME_MAX], format[256];
-        const struct exe_facts *exe = &facts->exe;
+        char text[2304], platform[4 * PLATFORM_NAME_MAX], format[256];
 
-        if (!facts->exe_checked)
-                return;
         platform_format(&exe->platform, platform, sizeof(platform));
         describe_format(exe, format, sizeof(format));
         if (exe->kind == EXE_UNIDENTIFIED)
@@ -37,16 +32,40 @@ static void executable_line(FILE *f, const struct bundle_facts *facts)
                          exe->resolved[0] && strcmp(exe->resolved, exe->file) != 0 ? exe->resolved
                                                                                    : "",
                          platform, format);
-        put_clean(f, "executable:", text);
+        put_clean(f, label, text);
         for (size_t i = 0; i < exe->n_scripts; i++)
                 put_clean(f, "  via #!:", exe->scripts[i]);
+        if (exe->interp == EXE_INTERP_OK) {
+                platform_format(&exe->interp_elf.platform, platform, sizeof(platform));
+                snprintf(text, sizeof(text), "%.900s: %s", exe->interp_path, platform);
+                put_clean(f, "  interp:", text);
+        } else if (exe->interp != EXE_INTERP_NONE) {
+                snprintf(text, sizeof(text), "%.900s %.900s%s%.300s", exe->interp_path,
+                         exe->interp_problem, interp_mount ? "; a mount provides it: " : "",
+                         interp_mount ? interp_mount->destination : "");
+                put_clean(f, "  interp:", text);
+        }
         if (exe->kind != EXE_UNIDENTIFIED && exe->reason[0])
                 put_clean(f, "  note:", exe->reason);
 }
 
+static void executable_line(FILE *f, const struct bundle_facts *facts)
+{
+        if (!facts->exe_checked)
+                return;
+        one_executable(f, "executable:", &facts->exe, facts->interp_mount);
+        for (size_t i = 0; i < facts->n_behind; i++) {
+                const struct exe_behind *b = &facts->behind[i];
+                put_clean(f, "  runs via:", b->via);
+                one_executable(f, "behind:", &b->exe, b->interp_mount);
+        }
+        if (facts->behind_note[0])
+                put_clean(f, "  stops:", facts->behind_note);
+}
+
 static void facts_lines(FILE *f, const struct decision_input *in, const struct decision *d)
 {
-        char text[512], platform[3 * PLATFORM_NAME_MAX];
+        char text[512], platform[4 * PLATFORM_NAME_MAX];
 
         if (in->facts) {
                 executable_line(f, in->facts);
@@ -72,6 +91,24 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
                 put_clean(f, "host:", text);
                 describe_host_runs(in->host, text, sizeof(text));
                 put_clean(f, "  runs:", text);
+                if (strcmp(in->host->platform.arch, "amd64") == 0) {
+                        if (in->host->level_source)
+                                snprintf(text, sizeof(text), "%s (from %s)",
+                                         in->host->platform.variant, in->host->level_source);
+                        else
+                                snprintf(text, sizeof(text),
+                                         "not measured: every level is taken to run");
+                        put_clean(f, "  level:", text);
+                }
+                if (in->host->userland.arch[0]) {
+                        platform_format(&in->host->userland, platform, sizeof(platform));
+                        snprintf(text, sizeof(text), "%s (%s)", platform,
+                                 in->host->userland_source);
+                } else {
+                        snprintf(text, sizeof(text), "as the kernel's (%s)",
+                                 in->host->userland_source[0] ? in->host->userland_source : "?");
+                }
+                put_clean(f, "  userland:", text);
         }
         if (d->emulator) {
                 snprintf(text, sizeof(text), "binfmt_misc %s -> %s (flags %s)", d->emulator->name,

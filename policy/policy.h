@@ -19,6 +19,7 @@
 #define POLICY_SIZE_MAX             (1u << 20)
 #define POLICY_DEPTH_MAX            8
 #define POLICY_EXCEPTIONS_MAX       256
+#define POLICY_HOOKS_MAX            64
 #define POLICY_DOCKER_ROOT_DEFAULT  "/var/lib/docker"
 /* An identical refusal within this many seconds of the last one is counted,
  * not logged in full again: a restart loop retries for ever. */
@@ -27,19 +28,27 @@
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
-        RULE_POLICY,       /* the policy file cannot be used: not configurable */
-        RULE_HOST,         /* the host's platform cannot be told: not configurable */
-        RULE_CONFIG,       /* config.json unreadable or ambiguous */
-        RULE_BUNDLE,       /* bundle or config.json writable by another user */
-        RULE_OS,           /* container OS family differs from the host's */
-        RULE_HYPERV,       /* Hyper-V isolation asked for */
-        RULE_ARCH,         /* the host cannot run the executable's architecture */
-        RULE_EMULATION,    /* only a binfmt_misc emulator would run it */
-        RULE_UNKNOWN,      /* the executable could not be identified */
-        RULE_METADATA,     /* the image's declared platform differs from the executable's */
-        RULE_PRIVILEGED,   /* it looks like docker run --privileged */
-        RULE_CAPABILITIES, /* a capability beyond the allow-list, misspelt, or not grantable */
-        RULE_SECCOMP,      /* no seccomp filter, or one that allows by default */
+        RULE_POLICY,        /* the policy file cannot be used: not configurable */
+        RULE_HOST,          /* the host's platform cannot be told: not configurable */
+        RULE_CONFIG,        /* config.json unreadable or ambiguous */
+        RULE_BUNDLE,        /* bundle or config.json writable by another user */
+        RULE_OS,            /* container OS family differs from the host's */
+        RULE_HYPERV,        /* Hyper-V isolation asked for */
+        RULE_ARCH,          /* the host cannot run the executable's architecture */
+        RULE_EMULATION,     /* only a binfmt_misc emulator would run it */
+        RULE_UNKNOWN,       /* the executable could not be identified */
+        RULE_METADATA,      /* the image's declared platform differs from the executable's */
+        RULE_PRIVILEGED,    /* it looks like docker run --privileged */
+        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
+        RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
+        RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
+        RULE_HOOKS, /* a host hook not allow-listed, or a container hook the host cannot run */
+        /* What will certainly fail whatever the policy says (a capability
+         * outside the bounding set runc inherits): a fact, not policy, so no
+         * mode and no exception applies; last, so a waivable rule that also
+         * fails is still named first. */
+        RULE_CERTAIN_FAILURE,
         RULE_COUNT
 };
 
@@ -74,9 +83,21 @@ struct policy {
         uint64_t capabilities; /* the allow-list, when has_capabilities */
         bool has_host;
         struct platform host; /* a simulated host instead of this machine */
+        char host_text[128];  /* as written: host_simulate's grammar (userland, OS version) */
         size_t n_exceptions;
         struct policy_exception *exceptions;
+        /* host hook programs allowed besides dockerd's own (policy_docker_hooks);
+         * absolute paths, compared exactly */
+        size_t n_hooks;
+        char **hooks;
 };
+
+/* The host hook programs always allowed: where Debian's docker.io, Docker's
+ * packages and IoT Edge's moby-engine install dockerd, which adds a
+ * prestart hook "/proc/<dockerd pid>/exe libnetwork-setkey ..." to every
+ * container on a bridge network (moby 20.10 daemon/oci_linux.go).  NULL
+ * terminated. */
+extern const char *const policy_docker_hooks[];
 
 /* The built-in policy: the platform rules enforced, but unknown and
  * metadata, which are only noted like privileged, capabilities and
@@ -93,6 +114,10 @@ void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
+
+/* Rules the policy cannot set or except: the policy file itself, the host,
+ * and certain failures. */
+bool rule_is_fact(enum rule r);
 
 /* Whether an exception's name and image patterns cover the container. */
 bool policy_exception_matches(const struct policy_exception *e, const char *name, const char *id,

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "../oci/capability.h"
+#include "../oci/host.h"
 #include "../oci/json_tree.h"
 #include "../oci/rfc3339.h"
 #include "../oci/str.h"
@@ -28,6 +30,10 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_PRIVILEGED] = "privileged",
         [RULE_CAPABILITIES] = "capabilities",
         [RULE_SECCOMP] = "seccomp",
+        [RULE_WINDOWS_BUILD] = "windows_build",
+        [RULE_INTERPRETER] = "interpreter",
+        [RULE_HOOKS] = "hooks",
+        [RULE_CERTAIN_FAILURE] = "certain_failure",
 };
 
 const char *rule_name(enum rule r)
@@ -35,10 +41,15 @@ const char *rule_name(enum rule r)
         return (unsigned)r < RULE_COUNT ? rule_names[r] : "none";
 }
 
+bool rule_is_fact(enum rule r)
+{
+        return r < RULE_CONFIG || r == RULE_CERTAIN_FAILURE;
+}
+
 int rule_from_name(const char *name)
 {
         for (int r = RULE_CONFIG; r < RULE_COUNT; r++)
-                if (strcmp(rule_names[r], name) == 0)
+                if (!rule_is_fact((enum rule)r) && strcmp(rule_names[r], name) == 0)
                         return r;
         return -1;
 }
@@ -80,8 +91,16 @@ int policy_defaults(struct policy *p, struct eg_error *err)
         return set_string(&p->decision_log, POLICY_DEFAULT_DECISION_LOG, err);
 }
 
+const char *const policy_docker_hooks[] = {"/usr/bin/dockerd", "/usr/sbin/dockerd",
+                                           "/usr/local/bin/dockerd", NULL};
+
 void policy_free(struct policy *p)
 {
+        for (size_t i = 0; i < p->n_hooks; i++)
+                free(p->hooks[i]);
+        free(p->hooks);
+        p->hooks = NULL;
+        p->n_hooks = 0;
         for (size_t i = 0; i < p->n_exceptions; i++) {
                 free(p->exceptions[i].name);
                 free(p->exceptions[i].image);
@@ -202,11 +221,16 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                 snprintf(where, sizeof(where), "rules.%.64s", v->keys[i]);
                 if (r < 0 && strcmp(v->keys[i], "comment") == 0)
                         continue;
+                if (r < 0 && strcmp(v->keys[i], rule_names[RULE_CERTAIN_FAILURE]) == 0)
+                        return bad(err, "rules",
+                                   "%s has no mode: what will certainly fail is "
+                                   "refused whatever the policy says",
+                                   v->keys[i]);
                 if (r < 0)
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
                                    "arch, emulation, unknown, metadata, privileged, capabilities, "
-                                   "seccomp)",
+                                   "seccomp, windows_build, interpreter)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;
@@ -271,7 +295,13 @@ static int read_exception_rules(const struct json_value *v, const char *where,
                 snprintf(item, sizeof(item), "%.60s[%zu]", where, i);
                 if ((name = want_string(&v->items[i], item, err)) == NULL)
                         return -1;
-                if ((r = rule_from_name(name)) < 0)
+                if ((r = rule_from_name(name)) < 0 &&
+                    strcmp(name, rule_names[RULE_CERTAIN_FAILURE]) == 0)
+                        return bad(err, item,
+                                   "%s cannot be excepted: runc would fail whatever the policy "
+                                   "says",
+                                   name);
+                if (r < 0)
                         return bad(err, item, "unknown rule \"%.64s\"", name);
                 if (r == RULE_CONFIG)
                         return bad(err, item,
@@ -427,6 +457,34 @@ static int read_path_setting(const struct json_value *v, const char *key, bool l
         return set_string(dst, s, err);
 }
 
+static int read_hooks(const struct json_value *v, struct policy *p, struct eg_error *err)
+{
+        char item[32];
+        const char *s;
+
+        if (v->type != JSON_ARRAY)
+                return bad(err, "hooks", "%s where an array of absolute paths is expected",
+                           json_type_name(v->type));
+        if (v->len > POLICY_HOOKS_MAX)
+                return bad(err, "hooks", "%zu entries, over the limit of %d", v->len,
+                           POLICY_HOOKS_MAX);
+        if (v->len == 0)
+                return 0;
+        if ((p->hooks = calloc(v->len, sizeof(*p->hooks))) == NULL)
+                return eg_error_set(err, 0, "out of memory");
+        for (size_t i = 0; i < v->len; i++) {
+                snprintf(item, sizeof(item), "hooks[%zu]", i);
+                p->n_hooks = i + 1;
+                if ((s = want_string(&v->items[i], item, err)) == NULL)
+                        return -1;
+                if (s[0] != '/')
+                        return bad(err, item, "\"%.64s\" is not an absolute path", s);
+                if (set_string(&p->hooks[i], s, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
 static int read_top(const struct json_value *top, struct policy *p, struct eg_error *err)
 {
         static const char *const keys[] = {"mode",
@@ -442,6 +500,7 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                                            "capabilities",
                                            "privileged",
                                            "seccomp_required",
+                                           "hooks",
                                            NULL};
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
@@ -480,14 +539,23 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                 return -1;
         if ((v = json_get(top, "host")) != NULL) {
                 const char *s = want_string(v, "host", err);
-                if (s == NULL || platform_parse(s, &p->host, err) < 0)
-                        return s ? eg_error_prefix(err, "host") : -1;
-                if (p->host.os[0] == '\0')
+                struct platform userland;
+                if (s == NULL)
+                        return -1;
+                if (strlen(s) >= sizeof(p->host_text))
+                        return bad(err, "host", "\"%.64s...\" is too long", s);
+                if (host_parse_stated(s, &p->host, &userland, err) < 0)
+                        return eg_error_prefix(err, "host");
+                /* the OS is not guessed here: a policy names the host it is for */
+                if (strncasecmp(s, p->host.os, strlen(p->host.os)) != 0)
                         return bad(err, "host", "\"%.64s\" names no OS: write OS/ARCH[/VARIANT]",
                                    s);
+                str_copy(p->host_text, sizeof(p->host_text), s);
                 p->has_host = true;
         }
         if ((v = json_get(top, "exceptions")) && read_exceptions(v, p, err) < 0)
+                return -1;
+        if ((v = json_get(top, "hooks")) && read_hooks(v, p, err) < 0)
                 return -1;
 
         for (int r = RULE_CONFIG; r < RULE_COUNT; r++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../oci/capability.h"
+#include "../oci/device_cgroup.h"
 #include "../oci/scmp_arch.h"
 #include "../oci/str.h"
 #include "rules.h"
@@ -127,10 +128,14 @@ static void rule_capabilities(struct decision *d, const struct decision_input *i
                            "with a warning)",
                            len ? "; " : "", last, names);
         }
-        if (not_grantable)
-                put_set(text, sizeof(text), &len, not_grantable,
-                        "not in the bounding set runc inherits (runc would fail: \"unable to "
-                        "apply caps: operation not permitted\")");
+        if (not_grantable) {
+                capability_list(not_grantable, names, sizeof(names));
+                fail(d, RULE_CERTAIN_FAILURE,
+                     "%s %s not in the bounding set runc inherits from the engine: runc would "
+                     "fail with \"unable to apply caps: operation not permitted\" (no policy "
+                     "setting or exception changes that)",
+                     names, capability_count(not_grantable) > 1 ? "are" : "is");
+        }
         if (len) {
                 fail(d, RULE_CAPABILITIES, "%s", text);
                 return;
@@ -147,23 +152,47 @@ static void rule_capabilities(struct decision *d, const struct decision_input *i
         pass(d, RULE_CAPABILITIES, "%s", text);
 }
 
-/* The last rule that covers every device decides whether every device is
- * usable; later specific rules only carve out single devices. */
-static bool every_device(const struct spec *s, size_t *at)
+/* " after linux.resources.devices[N]", or "" when runc's own rules decided */
+static void rule_index(size_t at, char out[64])
 {
-        bool all = false;
+        out[0] = '\0';
+        if (at != (size_t)-1)
+                snprintf(out, 64, " after linux.resources.devices[%zu]", at);
+}
 
-        for (size_t i = 0; i < s->n_device_rules; i++) {
-                const struct spec_device_rule *r = &s->device_rules[i];
-                const char *type = r->type ? r->type : "a";
-                const char *access = r->access && r->access[0] ? r->access : "rwm";
-                if (strcmp(type, "a") != 0 || (r->major.present && r->major.value != -1) ||
-                    (r->minor.present && r->minor.value != -1))
-                        continue;
-                all = r->allow && strchr(access, 'r') && strchr(access, 'w') && strchr(access, 'm');
-                *at = i;
+/* "every device is allowed (...)" or "every character device is allowed
+ * (...)", from the rules as runc's device filter applies them; "" when
+ * the filter holds. */
+static void device_findings(const struct spec *s, char *out, size_t size)
+{
+        struct device_cgroup dc;
+        char by[64], c[4], b[4];
+        size_t len = 0;
+
+        out[0] = '\0';
+        device_cgroup_of(s, &dc);
+        if (dc.runc_fails) {
+                snprintf(out, size, "device rules runc refuses (it would fail): %s", dc.problem);
+                return;
         }
-        return all;
+        if (dc.every_device) {
+                rule_index(dc.reset_by, by);
+                snprintf(out, size,
+                         "every device is allowed (the device cgroup is allow-by-default%s)", by);
+                return;
+        }
+        device_access_text(dc.every_char, c);
+        device_access_text(dc.every_block, b);
+        if (dc.every_char & (DEVICE_READ | DEVICE_WRITE)) {
+                rule_index(dc.char_by, by);
+                str_append(out, size, &len, "every character device is allowed (c *:* %s%s)", c,
+                           by);
+        }
+        if (dc.every_block & (DEVICE_READ | DEVICE_WRITE)) {
+                rule_index(dc.block_by, by);
+                str_append(out, size, &len, "%severy block device is allowed (b *:* %s%s)",
+                           len ? "; " : "", b, by);
+        }
 }
 
 static bool sysfs_writable(const struct spec *s)
@@ -186,25 +215,24 @@ static void rule_privileged(struct decision *d, const struct decision_input *in,
 {
         const struct spec *s = &in->facts->spec;
         char text[sizeof(d->results[0].detail)] = "";
-        size_t len = 0, rule_at = 0;
+        char devices[400];
+        size_t len = 0;
         int last = in->host && in->host->cap_last >= 0 && in->host->cap_last < CAPABILITY_AUDIT_READ
                            ? in->host->cap_last
                            : CAPABILITY_AUDIT_READ;
         uint64_t all = capability_all_up_to(last);
-        bool every_cap, all_devices = every_device(s, &rule_at);
+        bool every_cap;
 
         every_cap = (c->held & all) == all;
         if (every_cap)
                 str_append(text, sizeof(text), &len, "it holds every capability (%d)",
                            capability_count(c->held));
-        if (all_devices)
-                str_append(text, sizeof(text), &len,
-                           "%severy device is allowed (linux.resources.devices[%zu] allows a *:* "
-                           "rwm)",
-                           len ? "; " : "", rule_at);
+        device_findings(s, devices, sizeof(devices));
+        if (devices[0])
+                str_append(text, sizeof(text), &len, "%s%s", len ? "; " : "", devices);
         if (len) {
                 size_t also = len;
-                if (!s->has_seccomp)
+                if (!spec_seccomp_filtered(s))
                         str_append(text, sizeof(text), &len, "%s no seccomp filter",
                                    len == also ? "; also:" : ",");
                 if (s->masked_paths.len == 0)
@@ -225,7 +253,8 @@ static void rule_privileged(struct decision *d, const struct decision_input *in,
         pass(d, RULE_PRIVILEGED,
              "not privileged: %d capabilities, %zu device cgroup rules, %s, %zu masked paths",
              capability_count(c->held), s->n_device_rules,
-             s->has_seccomp ? "a seccomp filter" : "no seccomp filter", s->masked_paths.len);
+             spec_seccomp_filtered(s) ? "a seccomp filter" : "no seccomp filter",
+             s->masked_paths.len);
 }
 
 static bool allows_by_default(const char *action)
@@ -242,6 +271,12 @@ static void rule_seccomp(struct decision *d, const struct decision_input *in)
         if (!s->has_seccomp) {
                 fail(d, RULE_SECCOMP,
                      "no seccomp filter (no linux.seccomp: seccomp=unconfined or --privileged)");
+                return;
+        }
+        if (!spec_seccomp_filtered(s)) {
+                fail(d, RULE_SECCOMP,
+                     "no seccomp filter: linux.seccomp has no defaultAction and no syscalls, "
+                     "which runc reads as seccomp disabled");
                 return;
         }
         if (allows_by_default(s->seccomp_default_action)) {
@@ -261,6 +296,14 @@ void rules_privilege(struct decision *d, const struct decision_input *in)
 {
         struct held_caps c;
 
+        pass(d, RULE_CERTAIN_FAILURE, "nothing known to make runc fail");
+        if (strcmp(in->facts->spec_os, "windows") == 0) {
+                /* Linux's capabilities, seccomp and devices mean nothing there */
+                skip(d, RULE_PRIVILEGED, "a Windows container");
+                skip(d, RULE_CAPABILITIES, "a Windows container");
+                skip(d, RULE_SECCOMP, "a Windows container");
+                return;
+        }
         read_caps(&in->facts->spec, &c);
         rule_privileged(d, in, &c);
         rule_capabilities(d, in, &c);
@@ -282,7 +325,7 @@ const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,
 {
         uint32_t token = scmp_arch_of_platform(p);
 
-        if (!s->has_seccomp || token == 0 || token == runtime_native)
+        if (!spec_seccomp_filtered(s) || token == 0 || token == runtime_native)
                 return NULL;
         for (size_t i = 0; i < s->seccomp_architectures.len; i++)
                 if (scmp_arch_from_spec_name(s->seccomp_architectures.items[i]) == token)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../oci/str.h"
+#include "../oci/utf8.h"
 #include "decision.h"
 #include "describe.h"
 
@@ -63,24 +64,117 @@ static void who(struct text *t, const struct decision_context *ctx)
         if (ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0))
                 put(t, " (name %.128s", ctx->name);
         if (ctx->image)
-                put(t, "%s image %.200s", ctx->name ? "," : " (", ctx->image);
+                put(t, "%simage %.200s",
+                    ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0) ? ", " : " (",
+                    ctx->image);
         if ((ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0)) || ctx->image)
                 put(t, ")");
 }
 
 static bool host_matters(enum rule r)
 {
-        return r == RULE_OS || r == RULE_ARCH || r == RULE_EMULATION;
+        return r == RULE_OS || r == RULE_ARCH || r == RULE_EMULATION || r == RULE_WINDOWS_BUILD;
+}
+
+/* containerd's CRI (Kubernetes, k3s) marks its containers: there is no
+ * `docker pull` to suggest. */
+static bool under_cri(const struct decision_input *in)
+{
+        return in->facts &&
+               (spec_annotation(&in->facts->spec, "io.kubernetes.cri.container-type") ||
+                spec_annotation(&in->facts->spec, "io.kubernetes.cri.sandbox-id"));
+}
+
+/* podman (libpod) made the spec: its own pull, not docker's. */
+static bool under_podman(const struct decision_input *in)
+{
+        return in->ctx.engine && strcmp(in->ctx.engine, "libpod") == 0;
+}
+
+/* How to get a program built for p, in parentheses: the build setting
+ * that states its level or variant, and how to pull it. */
+static void build_and_pull_hint(struct text *t, const struct decision_input *in,
+                                const struct platform *p, bool pull)
+{
+        int level = platform_variant_level(p->variant);
+        struct platform published = *p;
+        char name[4 * PLATFORM_NAME_MAX];
+        size_t before = t->len;
+
+        put(t, " (");
+        if (strcmp(p->arch, "amd64") == 0 && level >= 2)
+                put(t, "Go: GOAMD64=%s; C: -march=x86-64-%s", p->variant, p->variant);
+        else if (strcmp(p->arch, "amd64") == 0 && level == 1)
+                put(t, "Go: GOAMD64=v1; C: -march=x86-64");
+        else if (strcmp(p->arch, "arm") == 0 && level >= 5)
+                put(t, "Go: GOARM=%d; C: -march=armv%d", level > 7 ? 7 : level, level);
+        /* registries publish linux/amd64, not one image per x86-64 level */
+        if (strcmp(published.arch, "amd64") == 0)
+                published.variant[0] = '\0';
+        platform_format(&published, name, sizeof(name));
+        if (pull && under_cri(in))
+                put(t, "%sits manifest list must offer %s for this node",
+                    t->len > before + 2 ? "; " : "", name);
+        else if (pull)
+                put(t, "%s%s pull --platform %s %.200s", t->len > before + 2 ? "; " : "",
+                    under_podman(in) ? "podman" : "docker", name,
+                    in->ctx.image ? in->ctx.image : "IMAGE");
+        if (t->len == before + 2) { /* nothing to say */
+                t->len = before;
+                t->buf[before] = '\0';
+                return;
+        }
+        put(t, ")");
+}
+
+/* The rule arch refused: a mislabelled image, a level or variant too
+ * high, or another architecture altogether. */
+static void arch_advice(struct text *t, const struct decision *d, const struct decision_input *in,
+                        const char *policy)
+{
+        const struct bundle_facts *f = in->facts;
+        const struct host_facts *h = in->host;
+        char want[4 * PLATFORM_NAME_MAX], got[4 * PLATFORM_NAME_MAX];
+        struct platform target = h->platform;
+
+        platform_format(&d->subject, got, sizeof(got));
+        if (f && f->has_declared && f->declared.arch[0] &&
+            strcmp(d->subject_source, "executable") == 0 &&
+            host_runs(h, &f->declared) != PLATFORM_UNSUPPORTED) {
+                platform_format(&f->declared, want, sizeof(want));
+                put(t,
+                    "The image is mislabelled: it declares %s (%s) but its executable is %s; "
+                    "pulling it again brings the same binary: it must be rebuilt for %s",
+                    want, f->declared_source, got, want);
+                build_and_pull_hint(t, in, &f->declared, false);
+                put(t, ", or except this container from rule \"arch\" in %s.", policy);
+                return;
+        }
+        /* The same architecture: the level or variant decided, so name it
+         * exactly.  Another: images are published as linux/amd64, not per
+         * x86-64 level. */
+        if (strcmp(d->subject.arch, target.arch) != 0 && strcmp(target.arch, "amd64") == 0)
+                target.variant[0] = '\0';
+        if (strcmp(target.arch, "arm") == 0 && platform_variant_level(target.variant) > 7)
+                str_copy(target.variant, sizeof(target.variant), "v7"); /* no arm/v8 images */
+        target.os_version[0] = '\0';
+        platform_format(&target, want, sizeof(want));
+        if (strcmp(d->subject.arch, "amd64") == 0 && strcmp(target.arch, "amd64") == 0) {
+                /* one linux/amd64 image for every level: pulling brings this one back */
+                put(t, "Rebuild it for %s", want);
+                build_and_pull_hint(t, in, &target, false);
+        } else {
+                put(t, "Use an image built for %s", want);
+                build_and_pull_hint(t, in, &target, true);
+        }
+        put(t, ", or except this container from rule \"arch\" in %s.", policy);
 }
 
 static void advice(struct text *t, const struct decision *d, const struct decision_input *in)
 {
         enum rule r = d->rule;
         const char *policy = in->policy->path[0] ? in->policy->path : POLICY_DEFAULT_PATH;
-        char host[3 * PLATFORM_NAME_MAX] = "this host's platform";
-        /* the engine in front: podman's own pull under podman */
-        const char *pull_cmd =
-                in->ctx.engine && strcmp(in->ctx.engine, "libpod") == 0 ? "podman" : "docker";
+        char host[4 * PLATFORM_NAME_MAX] = "this host's platform";
 
         if (in->host) {
                 struct platform pull = in->host->platform;
@@ -115,6 +209,19 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                 put(t, "Run it process-isolated (docker run --isolation=process).");
                 break;
         case RULE_ARCH:
+                if (d->seccomp_gap && in->host && in->host->userland.arch[0] &&
+                    strcmp(in->host->userland.arch, in->host->platform.arch) != 0) {
+                        /* the engine's default profile is its own (32-bit) arch's */
+                        char userland[4 * PLATFORM_NAME_MAX];
+                        platform_format(&in->host->userland, userland, sizeof(userland));
+                        put(t,
+                            "This host's runc and engine are %s, under an %s kernel: use an image "
+                            "built for %s, or a seccomp profile that lists %s (the engine's "
+                            "default lists its own architecture only), or except this container "
+                            "from rule \"arch\" in %s.",
+                            userland, in->host->platform.arch, userland, d->seccomp_gap, policy);
+                        break;
+                }
                 if (d->seccomp_gap) {
                         put(t,
                             "Add %s to the seccomp profile's architectures, or except this "
@@ -122,10 +229,10 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                             d->seccomp_gap, policy);
                         break;
                 }
-                put(t,
-                    "Use an image built for %s (%s pull --platform %s IMAGE), or except "
-                    "this container from rule \"arch\" in %s.",
-                    host, pull_cmd, host, policy);
+                if (in->host)
+                        arch_advice(t, d, in, policy);
+                else
+                        put(t, "Use an image built for this host's platform.");
                 break;
         case RULE_EMULATION:
                 put(t,
@@ -162,6 +269,40 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     "--privileged: the engine's default applies), or except it from rule "
                     "\"seccomp\" in %s.",
                     policy);
+                break;
+        case RULE_HOOKS:
+                put(t,
+                    "Remove the hook from the container's spec, add its program to \"hooks\" "
+                    "in %s if it is a host hook you trust, or except this container from rule "
+                    "\"hooks\".",
+                    policy);
+                break;
+        case RULE_INTERPRETER:
+                put(t,
+                    "Put the interpreter it names into the image (a glibc program needs a "
+                    "glibc base image, not musl/Alpine; the loader must be built for the same "
+                    "platform as the program), fix the script's #! line, or set rule "
+                    "\"interpreter\" to audit or off in %s.",
+                    policy);
+                break;
+        case RULE_WINDOWS_BUILD: {
+                long build = in->host ? platform_windows_build(in->host->platform.os_version) : 0;
+                put(t,
+                    "Use the image's variant for Windows build %ld (os.version 10.0.%ld.*%s), or "
+                    "except this container from rule \"windows_build\" in %s.",
+                    build, build,
+                    build == 17763   ? "; tag ltsc2019"
+                    : build == 20348 ? "; tag ltsc2022"
+                    : build == 26100 ? "; tag ltsc2025"
+                                     : "",
+                    policy);
+                break;
+        }
+        case RULE_CERTAIN_FAILURE:
+                put(t, "Drop those capabilities (--cap-drop, or CapDrop in the module's "
+                       "createOptions), or give the engine them in its own bounding set (CapBnd in "
+                       "/proc/PID/status of dockerd or containerd); no policy setting can let this "
+                       "container start.");
                 break;
         case RULE_COUNT:
                 break;
@@ -234,4 +375,11 @@ void decision_compose_reason(const struct decision_input *in, struct decision *o
                 the_rest(&t, out);
         while (t.len > 0 && t.buf[t.len - 1] == ' ')
                 t.buf[--t.len] = '\0';
+        /* names from the image and the spec are in it: no raw control
+         * character reaches a terminal, the runc log or a log reader */
+        if (utf8_needs_cleaning(out->reason)) {
+                char clean[sizeof(out->reason)];
+                utf8_sanitize_visible(out->reason, clean, sizeof(clean));
+                memcpy(out->reason, clean, sizeof(clean));
+        }
 }

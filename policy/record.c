@@ -24,31 +24,27 @@ static void check(struct gen *o, yajl_gen_status st)
                 o->failed = true;
 }
 
+/* Every string of the record, hostile names included: control
+ * characters shown escaped (not only JSON-escaped, which a reader such as
+ * `jq -r` turns back into a raw CR or escape sequence). */
 static void str(struct gen *o, const char *s)
 {
-        size_t len, i = 0;
-        uint32_t cp;
+        size_t len;
 
         if (s == NULL) {
                 check(o, yajl_gen_null(o->g));
                 return;
         }
         len = strlen(s);
-        while (i < len) {
-                size_t n = utf8_decode((const unsigned char *)s + i, len - i, &cp);
-                if (n == 0)
-                        break;
-                i += n;
-        }
-        if (i == len) {
+        if (!utf8_needs_cleaning(s)) {
                 check(o, yajl_gen_string(o->g, (const unsigned char *)s, len));
         } else {
-                cleanup_free char *clean = malloc(len * 3 + 1);
+                cleanup_free char *clean = malloc(len * 6 + 1);
                 if (clean == NULL) {
                         o->failed = true;
                         return;
                 }
-                utf8_sanitize(s, clean, len * 3 + 1);
+                utf8_sanitize_visible(s, clean, len * 6 + 1);
                 check(o, yajl_gen_string(o->g, (const unsigned char *)clean, strlen(clean)));
         }
 }
@@ -109,7 +105,19 @@ static void host_object(struct gen *o, const struct host_facts *h)
         }
         open_map(o);
         platform_fields(o, &h->platform);
+        kv_nonempty(o, "os_version", h->platform.os_version);
         kv_nonempty(o, "machine", h->machine);
+        if (strcmp(h->platform.arch, "amd64") == 0)
+                kv(o, "level_source", h->level_source ? h->level_source : "not measured");
+        if (h->userland.arch[0]) {
+                key(o, "userland");
+                open_map(o);
+                platform_fields(o, &h->userland);
+                kv(o, "source", h->userland_source);
+                close_map(o);
+        } else if (h->userland_source[0]) {
+                kv(o, "userland_problem", h->userland_source);
+        }
         if (h->aarch32 != HOST_AARCH32_NOT_ARM64)
                 kv(o, "aarch32", host_aarch32_name(h->aarch32));
         if (h->simulated)
@@ -127,40 +135,136 @@ static void declared_object(struct gen *o, const struct bundle_facts *f)
         open_map(o);
         if (f->has_declared) {
                 platform_fields(o, &f->declared);
+                kv_nonempty(o, "os_version", f->declared.os_version);
                 kv(o, "source", f->declared_source);
         }
         kv_nonempty(o, "problem", f->declared_problem);
         close_map(o);
 }
 
-static void detected_object(struct gen *o, const struct bundle_facts *f)
+static const char *interp_state_name(enum exe_interp i)
+{
+        switch (i) {
+        case EXE_INTERP_OK:
+                return "present";
+        case EXE_INTERP_MISSING:
+                return "missing";
+        case EXE_INTERP_BAD:
+                return "unusable";
+        case EXE_INTERP_NONE:
+                break;
+        }
+        return NULL;
+}
+
+/* One program's fields: the same for args[0] ("detected") and for each
+ * program examined behind it. */
+static void exe_fields(struct gen *o, const struct exe_facts *e, const struct spec_mount *mount,
+                       const struct spec_mount *interp_mount)
 {
         char format[256];
 
+        describe_format(e, format, sizeof(format));
+        platform_fields(o, &e->platform);
+        kv_nonempty(o, "file", e->file);
+        if (e->resolved[0] && strcmp(e->resolved, e->file) != 0)
+                kv(o, "resolved", e->resolved);
+        kv(o, "format", e->kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(e->kind));
+        kv_nonempty(o, "how", format);
+        if (e->kind == EXE_ELF && e->elf.level_source)
+                kv(o, "level_source", e->elf.level_source);
+        if (e->n_scripts > 0) {
+                key(o, "scripts");
+                check(o, yajl_gen_array_open(o->g));
+                for (size_t i = 0; i < e->n_scripts; i++)
+                        str(o, e->scripts[i]);
+                check(o, yajl_gen_array_close(o->g));
+        }
+        if (e->crlf)
+                kv_bool(o, "crlf", true);
+        if (mount)
+                kv(o, "under_mount", mount->destination);
+        if (e->interp != EXE_INTERP_NONE) {
+                key(o, "interpreter");
+                open_map(o);
+                kv(o, "path", e->interp_path);
+                if (e->kind == EXE_ELF)
+                        kv_bool(o, "found", e->interp_found);
+                kv(o, "state", interp_state_name(e->interp));
+                if (e->kind == EXE_ELF && e->elf.interp_x86_isa_needed)
+                        kv_int(o, "x86_isa_needed", e->elf.interp_x86_isa_needed);
+                if (e->interp_elf.platform.arch[0])
+                        platform_fields(o, &e->interp_elf.platform);
+                if (interp_mount)
+                        kv(o, "under_mount", interp_mount->destination);
+                kv_nonempty(o, "problem", e->interp_problem);
+                close_map(o);
+        }
+        kv_nonempty(o, "problem", e->reason);
+}
+
+static void detected_object(struct gen *o, const struct bundle_facts *f)
+{
         key(o, "detected");
         if (f == NULL || !f->exe_checked) {
                 check(o, yajl_gen_null(o->g));
                 return;
         }
-        describe_format(&f->exe, format, sizeof(format));
         open_map(o);
-        platform_fields(o, &f->exe.platform);
-        kv_nonempty(o, "file", f->exe.file);
-        if (f->exe.resolved[0] && strcmp(f->exe.resolved, f->exe.file) != 0)
-                kv(o, "resolved", f->exe.resolved);
-        kv(o, "format", f->exe.kind == EXE_UNIDENTIFIED ? NULL : exe_kind_name(f->exe.kind));
-        kv_nonempty(o, "how", format);
-        if (f->exe.n_scripts > 0) {
-                key(o, "scripts");
-                check(o, yajl_gen_array_open(o->g));
-                for (size_t i = 0; i < f->exe.n_scripts; i++)
-                        str(o, f->exe.scripts[i]);
-                check(o, yajl_gen_array_close(o->g));
-        }
-        if (f->exe_mount)
-                kv(o, "under_mount", f->exe_mount->destination);
-        kv_nonempty(o, "problem", f->exe.reason);
+        exe_fields(o, &f->exe, f->exe_mount, f->interp_mount);
         close_map(o);
+}
+
+/* Every program examined, args[0] first, then what each wrapper runs;
+ * absent when args[0] is no wrapper (detected is then the whole list: the
+ * record is written on every create). */
+static void examined_object(struct gen *o, const struct bundle_facts *f)
+{
+        if (f == NULL || !f->exe_checked || (f->n_behind == 0 && !f->behind_note[0]))
+                return;
+        key(o, "examined");
+        check(o, yajl_gen_array_open(o->g));
+        open_map(o);
+        exe_fields(o, &f->exe, f->exe_mount, f->interp_mount);
+        close_map(o);
+        for (size_t i = 0; i < f->n_behind; i++) {
+                open_map(o);
+                kv(o, "via", f->behind[i].via);
+                exe_fields(o, &f->behind[i].exe, f->behind[i].mount, f->behind[i].interp_mount);
+                close_map(o);
+        }
+        check(o, yajl_gen_array_close(o->g));
+        kv_nonempty(o, "examined_stop", f->behind_note);
+}
+
+/* Every hook, host or container, with the program it runs. */
+static void hooks_array(struct gen *o, const struct bundle_facts *f)
+{
+        size_t kept;
+
+        if (f == NULL || f->hooks.n == 0)
+                return;
+        kept = f->hooks.n < HOOKS_MAX ? f->hooks.n : HOOKS_MAX;
+        key(o, "hooks");
+        check(o, yajl_gen_array_open(o->g));
+        for (size_t i = 0; i < kept; i++) {
+                const struct hook_fact *h = &f->hooks.items[i];
+                char platform[3 * PLATFORM_NAME_MAX] = "";
+                open_map(o);
+                kv(o, "kind", spec_hook_kind_name(h->kind));
+                kv_int(o, "index", (long long)h->index);
+                kv(o, "path", h->path);
+                kv(o, "arg0", h->arg0);
+                kv_nonempty(o, "program", h->program);
+                if (!hooks_runs_on_host(h->kind) && h->platform.arch[0])
+                        platform_format(&h->platform, platform, sizeof(platform));
+                kv_nonempty(o, "platform", platform);
+                kv_nonempty(o, "problem", h->reason);
+                close_map(o);
+        }
+        check(o, yajl_gen_array_close(o->g));
+        if (f->hooks.n > kept)
+                kv_int(o, "hooks_total", (long long)f->hooks.n);
 }
 
 static void emulator_object(struct gen *o, const struct binfmt_entry *e)
@@ -284,6 +388,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         host_object(&o, in->host);
         declared_object(&o, in->facts);
         detected_object(&o, in->facts);
+        hooks_array(&o, in->facts);
         emulator_object(&o, d->emulator);
         rules_object(&o, d);
         policy_object(&o, in);
@@ -292,6 +397,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "edgeguard", x->version);
         if (x->duration_us >= 0)
                 kv_int(&o, "duration_us", x->duration_us);
+        examined_object(&o, in->facts);
         close_map(&o);
         if (o.failed || yajl_gen_get_buf(g, &buf, &n) != yajl_gen_status_ok)
                 return eg_error_set(err, EINVAL, "generating the decision record");

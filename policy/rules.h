@@ -16,6 +16,9 @@ void rule_set_result(struct decision *d, enum rule r, enum outcome o, const char
  * and seccomp (privilege.c); in->facts is set. */
 void rules_privilege(struct decision *d, const struct decision_input *in);
 
+/* The hooks rule (hooks_rule.c); in->facts is set, in->host may be NULL. */
+void rule_hooks(struct decision *d, const struct decision_input *in);
+
 /* The spec's seccomp architectures, space separated ("" for none). */
 void seccomp_arch_names(const struct spec *s, char *out, size_t size);
 

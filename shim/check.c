@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "../oci/cleanup.h"
+#include "../oci/host.h"
 #include "../policy/explain.h"
 #include "../policy/record.h"
 #include "evaluate.h"
@@ -15,11 +17,30 @@
 #include "version.h"
 
 static const char usage[] =
-        "usage: edgeguard check [--json] [--host OS/ARCH[/VARIANT]] [--policy FILE]\n"
+        "usage: edgeguard check [--json] [--host HOST] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
-        "Decides about BUNDLE as `create` would, without creating anything or writing the\n"
-        "decision log.  Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
-        "--host simulates a host platform; --name and --image say which exceptions apply.\n";
+        "       edgeguard check --version | --help\n"
+        "\n"
+        "Decides about BUNDLE as create would, without creating anything or writing the\n"
+        "decision log, and explains the decision: every fact and every rule's outcome.\n"
+        "\n"
+        "Options:\n"
+        "  --json                print the decision record instead\n"
+        "  --host HOST           decide as if on that host (below)\n"
+        "  --policy FILE         the policy file (default /etc/edgeguard/policy.json)\n"
+        "  --id ID, --name NAME  the container's id and name, for the exceptions\n"
+        "  --image REF           its image reference, for the exceptions\n"
+        "  --version             print edgeguard's version\n"
+        "  -h, --help            print this help\n"
+        "\n"
+        "HOST is OS[(OS_VERSION)]/ARCH[/VARIANT][,userland=ARCH[/VARIANT]]:\n"
+        "  linux/amd64/v2                an x86-64 CPU at level v2 (v1: the baseline)\n"
+        "  linux/arm/v8                  32-bit ARM kernel and userland on an ARMv8 CPU\n"
+        "  linux/arm64,userland=arm/v7   64-bit kernel, 32-bit runc (Raspberry Pi OS)\n"
+        "  windows(10.0.17763)/amd64     Windows, OS build 17763\n"
+        "\n"
+        "Exit status: 0 allowed (or audit), 1 refused, 2 usage error.\n"
+        "See edgeguard(8) and edgeguard-policy(5).\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -122,11 +143,12 @@ int check_main(int argc, char *argv[])
                 rq.id = base && base[1] ? base + 1 : id;
         }
         if (rq.host != NULL) {
-                struct platform p;
+                struct platform kernel, userland;
                 struct eg_error err;
-                if (platform_parse(rq.host, &p, &err) < 0 || p.os[0] == '\0')
-                        return usage_error("--host %s: %s", rq.host,
-                                           p.os[0] ? err.msg : "write OS/ARCH[/VARIANT]");
+                if (host_parse_stated(rq.host, &kernel, &userland, &err) < 0)
+                        return usage_error("--host %s: %s", rq.host, err.msg);
+                if (strncasecmp(rq.host, kernel.os, strlen(kernel.os)) != 0)
+                        return usage_error("--host %s: write OS/ARCH[/VARIANT]", rq.host);
         }
         if (policy != NULL) {
                 rq.policy_path = policy;

@@ -1,12 +1,16 @@
 #include "evaluate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../oci/path.h"
+#include "../oci/path_trust.h"
 #include "../oci/str.h"
 #include "argv.h"
 #include "policy_load.h"
+#include "runc_path.h"
 
 /* Engines that say who the container is in the spec: containerd's CRI
  * (Kubernetes, k3s) and nerdctl.  Docker's own names come from its store. */
@@ -80,6 +84,45 @@ static void bundle_path(struct evaluation *ev, const char *bundle)
                          bundle && bundle[0] ? bundle : ".");
 }
 
+/* The bundle runc re-reads and the rootfs it runs from are the ones judged
+ * only when nobody else can swap a directory on their way. */
+static void trust_paths(struct evaluation *ev)
+{
+        struct bundle_facts *f = &ev->facts;
+        char rootfs[PATH_MAX], problem[sizeof(f->path_problem) - 32];
+        struct eg_error err;
+        uid_t uid = geteuid();
+
+        f->paths_checked = true;
+        if (!path_trusted(ev->bundle_abs, uid, true, problem, sizeof(problem))) {
+                snprintf(f->path_problem, sizeof(f->path_problem), "the bundle's path: %s",
+                         problem);
+                return;
+        }
+        /* runc: filepath.Join(bundle, root.path) unless absolute */
+        if (f->spec.root_path == NULL || f->spec.root_path[0] == '\0' ||
+            path_join_clean(ev->bundle_abs, f->spec.root_path, rootfs, sizeof(rootfs), &err) < 0)
+                return; /* nothing to run from: the exe facts say so */
+        /* not the rootfs itself: a user namespace's is its mapped root's
+         * (runc's userns tests chown it), and what is inside it is the
+         * image's, verified again at start */
+        if (!path_trusted(rootfs, uid, false, problem, sizeof(problem)))
+                snprintf(f->path_problem, sizeof(f->path_problem), "the rootfs' path: %s", problem);
+}
+
+/* The runc that main() will exec, found the same way (EDGEGUARD_RUNC over
+ * the policy's "runtime"), for its ELF header: the userland's platform.
+ * NULL when none is found (main then refuses on its own). */
+static const char *runtime_path(const struct policy *p)
+{
+        const char *configured = getenv("EDGEGUARD_RUNC");
+        struct eg_error err;
+
+        if (configured == NULL || configured[0] == '\0')
+                configured = p->runtime;
+        return runc_path_find(configured, runc_default_paths, "/proc/self/exe", &err);
+}
+
 struct evaluation *evaluate(const struct evaluation_request *rq)
 {
         /* Not calloc: the members are filled below by their readers (policy,
@@ -101,15 +144,14 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
         }
 
         if (host == NULL && ev->policy.has_host) {
-                char text[3 * PLATFORM_NAME_MAX];
-                platform_format(&ev->policy.host, text, sizeof(text));
-                if (host_simulate(text, &ev->host, &err) == 0)
+                if (host_simulate(ev->policy.host_text, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         } else if (host != NULL) {
                 if (host_simulate(host, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         } else {
                 host_sources_default(&sources);
+                sources.runtime = runtime_path(&ev->policy);
                 if (host_detect(&sources, &ev->host, &err) == 0)
                         ev->in.host = &ev->host;
         }
@@ -124,6 +166,7 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
                 ev->in.config_error = ev->config_error;
         } else {
                 ev->in.facts = &ev->facts;
+                trust_paths(ev);
         }
 
         ev->in.ctx.id = rq->id;

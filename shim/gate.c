@@ -12,6 +12,7 @@
 #include "repeat_state.h"
 #include "report.h"
 #include "runc_log.h"
+#include "start_check.h"
 #include "version.h"
 
 static long long micros_since(struct timespec start)
@@ -85,6 +86,10 @@ int gate_creating_verb(const struct runc_argv *args, struct timespec started, ch
                 }
                 if (ev->policy.runtime && (*runtime = strdup(ev->policy.runtime)) == NULL)
                         status = report_failure(args, "refusing: out of memory");
+                /* `run` starts at once: only a separate start has a gap to close */
+                else if (strcmp(args->verb, "create") == 0 &&
+                         start_check_record(args, ev, started, &err) < 0)
+                        status = report_failure(args, err.msg);
         }
         evaluation_free(ev);
         return status;

@@ -5,6 +5,7 @@
  * closed), and that refusal is a logged decision like any other. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,54 @@
 #include "refusal_record.h"
 #include "report.h"
 #include "runc_path.h"
+#include "start_check.h"
+#include "start_record.h"
+#include "version.h"
+
+static const char usage[] =
+        "usage: edgeguard [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
+        "       edgeguard check [--json] [--host HOST] [--policy FILE]\n"
+        "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
+        "       edgeguard --help\n"
+        "\n"
+        "An OCI runtime for dockerd, containerd and podman, called exactly as runc (or\n"
+        "crun) is. At create,\n"
+        "run and restore it refuses a container whose executable the host cannot run, or\n"
+        "that the policy refuses, with the reason in runc's --log file; it logs every\n"
+        "decision; then it executes runc with the same arguments.\n"
+        "\n"
+        "Commands:\n"
+        "  create, run, restore   decided on, then passed to runc or refused (exit 1)\n"
+        "  start                  the program looked up again in the created container;\n"
+        "                         passed to runc when it is the one create judged\n"
+        "  check BUNDLE           explain a decision (see edgeguard check --help)\n"
+        "  any other              passed to runc unchanged (edgeguard help: runc's help)\n"
+        "\n"
+        "Environment:\n"
+        "  EDGEGUARD_POLICY        the policy file (default /etc/edgeguard/policy.json)\n"
+        "  EDGEGUARD_RUNC          the absolute path of the runtime (runc or crun) to\n"
+        "                          execute; a container keeps the one of its create\n"
+        "  EDGEGUARD_DECISION_LOG  where decision records go\n"
+        "                          (default /var/log/edgeguard/decisions.jsonl)\n"
+        "  EDGEGUARD_STATE_DIR     what create judged, for start (default\n"
+        "                          /run/edgeguard/start)\n"
+        "\n"
+        "edgeguard --version prints runc's version, which the engine reads;\n"
+        "edgeguard check --version prints edgeguard's (" EDGEGUARD_VERSION ").\n"
+        "See edgeguard(8) and edgeguard-policy(5).\n";
+
+/* Only by its own name: called as runc (runc's own test suite runs it
+ * through a link of that name) the help is runc's, as is every other
+ * command line the engine could send. */
+static bool asks_for_own_help(int argc, char *argv[])
+{
+        const char *name;
+
+        if (argc != 2 || (strcmp(argv[1], "--help") != 0 && strcmp(argv[1], "-h") != 0))
+                return false;
+        name = strrchr(argv[0], '/');
+        return strcmp(name ? name + 1 : argv[0], "edgeguard") == 0;
+}
 
 static const char *own_executable(void)
 {
@@ -69,6 +118,10 @@ int main(int argc, char *argv[])
         int status;
 
         clock_gettime(CLOCK_MONOTONIC, &started);
+        if (asks_for_own_help(argc, argv)) {
+                fputs(usage, stdout);
+                return 0;
+        }
         /* edgeguard's own verb; runc has none of that name */
         if (argc >= 2 && strcmp(argv[1], "check") == 0)
                 return check_main(argc - 1, argv + 1);
@@ -113,9 +166,15 @@ int main(int argc, char *argv[])
                         return status;
                 if (backend_record_write(args.root, args.container_id, runc, &err) < 0)
                         return report_failure(&args, err.msg);
-        } else if (args.verb != NULL && strcmp(args.verb, "delete") == 0 && !args.verb_help &&
-                   args.container_id != NULL && args.container_id[0] != '\0') {
-                backend_record_remove(args.root, args.container_id);
+        } else if (args.verb != NULL && !args.verb_help && args.container_id != NULL &&
+                   args.container_id[0] != '\0') {
+                /* start verifies what create judged; delete forgets it all */
+                if (strcmp(args.verb, "start") == 0 && (status = start_check(&args, started)) != 0)
+                        return status;
+                if (strcmp(args.verb, "delete") == 0) {
+                        start_record_remove(args.root, args.container_id);
+                        backend_record_remove(args.root, args.container_id);
+                }
         }
 
         execv(runc, argv);

@@ -84,7 +84,7 @@ int runc_log_format(const char *level, bool json, const char *msg, struct timesp
         char time[RFC3339_MAX];
 
         rfc3339_format(now, false, time);
-        utf8_sanitize(msg, clean, sizeof clean);
+        utf8_sanitize_visible(msg, clean, sizeof clean);
         return json ? format_json(level, clean, time, out, size, err)
                     : format_text(level, clean, time, out, size, err);
 }

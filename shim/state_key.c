@@ -6,15 +6,23 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../oci/cleanup.h"
 #include "../oci/sha256.h"
 
 const char *state_dir(void)
 {
+        static char dir[PATH_MAX];
         const char *d = getenv("EDGEGUARD_STATE_DIR");
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
 
-        return d && d[0] ? d : STATE_DIR_DEFAULT;
+        if (d && d[0])
+                return d;
+        if (geteuid() != 0 && xdg && xdg[0] == '/' &&
+            snprintf(dir, sizeof(dir), "%s/edgeguard/start", xdg) < (int)sizeof(dir))
+                return dir;
+        return STATE_DIR_DEFAULT;
 }
 
 int state_key_path(const char *root, const char *id, const char *suffix, char *out, size_t size,

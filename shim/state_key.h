@@ -1,6 +1,8 @@
 /* Where edgeguard keeps what one call leaves for a later call about the
- * same container: one directory (EDGEGUARD_STATE_DIR, for tests; default
- * /run/edgeguard/start, tmpfs, gone at reboot like the runtimes' own state),
+ * same container: one directory (EDGEGUARD_STATE_DIR, for tests; for root
+ * /run/edgeguard/start, tmpfs, gone at reboot like the runtimes' own state;
+ * else, as rootless runc keeps its state in $XDG_RUNTIME_DIR/runc,
+ * $XDG_RUNTIME_DIR/edgeguard/start),
  * one file per container and kind, named by the sha256 of the runtime's
  * --root and the container id (two runtime roots may hold the same id; the
  * NUL between them keeps every (root, id) pair apart).  The start-time check
@@ -13,7 +15,7 @@
 #include "../oci/error.h"
 
 #define STATE_DIR_DEFAULT "/run/edgeguard/start"
-#define STATE_ROOT_NONE   "/run/runc" /* the key's root when --root is absent */
+#define STATE_ROOT_NONE   "/run/runc" /* the key's root when --root is absent: runc's */
 
 const char *state_dir(void);
 

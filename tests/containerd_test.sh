@@ -30,7 +30,9 @@ done
 check_eq "the test images are imported" "$(ctr images ls -q | grep -c edgeguard-test/)" 2
 
 check_eq "native: ctr run" "$(ctr "${RUN[@]}" --rm docker.io/edgeguard-test/native:1 native-once uname -m)" "$(uname -m)"
-check_eq "... recorded as allowed" "$(jq -r 'select(.id == "native-once") | .decision' "$DECISIONS")" allow
+check_eq "... recorded as allowed" "$(jq -r 'select(.id == "native-once" and .verb == "create") | .decision' "$DECISIONS")" allow
+check_eq "... and its start verified against what create judged" \
+        "$(jq -r 'select(.id == "native-once" and .verb == "start") | .decision' "$DECISIONS")" allow
 
 check "ctr run -d" quiet ctr "${RUN[@]}" -d docker.io/edgeguard-test/native:1 svc sleep 1000
 check_eq "ctr task exec" "$(ctr task exec --exec-id e1 svc echo inside)" inside

@@ -129,7 +129,7 @@ TEST(unknown_executables)
         decide_scene(&(struct scene){.host = "linux/amd64"});
         expect(VERDICT_ALLOW, RULE_COUNT,
                WORDS("noted (rule unknown): the executable could not be identified: "
-                     "\"/bin/busybox\": No such file or directory in the image"));
+                     "\"/bin/busybox\": No such file or directory in the container"));
         decide_scene(&(struct scene){.host = "linux/amd64", .policy = "{\"unknown\":\"refuse\"}"});
         expect(VERDICT_REFUSE, RULE_UNKNOWN, WORDS("\"unknown\": \"allow\""));
         /* nothing identified, but the image declares a foreign platform */
@@ -138,13 +138,14 @@ TEST(unknown_executables)
         expect(VERDICT_REFUSE, RULE_ARCH,
                WORDS("the image declares ?/arm64 (annotations; the executable could not be "
                      "identified)"));
-        /* a mount hides the image's file: what runs is not what was read */
+        /* type "bind" without a bind option is a file system runc cannot
+         * mount: nothing there is modelled, so nothing is judged */
         make_bundle("amd64", "\"mounts\":[{\"destination\":\"/bin\",\"type\":\"bind\","
                              "\"source\":\"/opt/tools\"}]");
         decide_scene(&(struct scene){.host = "linux/amd64", .policy = "{\"unknown\":\"refuse\"}"});
         expect(VERDICT_REFUSE, RULE_UNKNOWN,
-               WORDS("lies under the mount at /bin (bind from "
-                     "/opt/tools)"));
+               WORDS("/bin/busybox lies inside the bind mount at /bin, whose contents edgeguard "
+                     "does not model"));
 }
 
 TEST(metadata_disagreement)

@@ -162,7 +162,7 @@ static void put_image(const char *rel, const struct image *im)
 static void identify(const char *arg0, const char *path_env, const char *cwd, struct exe_facts *out)
 {
         cleanup_close int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver, false};
+        struct exe_query q = {root_fd, arg0, path_env, cwd, resolver, false, NULL};
 
         exe_identify(&q, out);
 }
@@ -259,9 +259,20 @@ TEST(real_dynamic_binaries_and_their_interpreter)
         CHECK(!f->interp_found);
         CHECK(strstr(f->reason, "its ELF interpreter /lib/ld-linux-aarch64.so.1 is not in the "
                                 "image") != NULL);
+        CHECK(f->interp == EXE_INTERP_MISSING);
         put_text("/lib/ld-linux-aarch64.so.1", "x", 0755);
         identify("/bin/arm64-dynamic", NULL, "/", f);
         CHECK(f->interp_found);
+        CHECK(f->interp == EXE_INTERP_BAD); /* load_elf_binary: ELIBBAD */
+        CHECK(strstr(f->reason, "is not an ELF file") != NULL);
+        copy_foreign("amd64", "ld-musl", "/lib/ld-linux-aarch64.so.1");
+        identify("/bin/arm64-dynamic", NULL, "/", f);
+        CHECK(f->interp == EXE_INTERP_BAD);
+        CHECK_STR(f->interp_elf.platform.arch, "amd64");
+        copy_foreign("arm64", "ld-linux", "/lib/ld-linux-aarch64.so.1");
+        identify("/bin/arm64-dynamic", NULL, "/", f);
+        CHECK(f->interp == EXE_INTERP_OK);
+        CHECK_STR(f->interp_elf.platform.arch, "arm64");
         CHECK_STR(f->reason, "");
         identify("/bin/armhf-dynamic", NULL, "/", f);
         CHECK_STR(f->elf.interp, "/lib/ld-linux-armhf.so.3");
@@ -429,7 +440,7 @@ TEST(path_lookup_like_go)
         CHECK_STR(f->file, "/bin/tool");
         CHECK_STR(f->resolved, "/bin/i386-static");
         expect_reason("tool", NULL, "/", "\"tool\" is not a path and process.env sets no PATH");
-        expect_reason("nope", "/usr/bin:/bin", "/", "\"nope\" is not in the image's $PATH");
+        expect_reason("nope", "/usr/bin:/bin", "/", "\"nope\" is not in the container's $PATH");
         expect_reason("/usr/bin/tool", NULL, "/", "\"/usr/bin/tool\": not executable");
         expect_reason("", NULL, "/", "process.args is empty");
 
@@ -439,7 +450,7 @@ TEST(path_lookup_like_go)
         CHECK_STR(f->file, "./local");
         CHECK_STR(f->resolved, "/bin/mips64el-static");
         identify("local", "/usr/bin:.", "/app", f);
-        CHECK_STR(f->file, "./local");
+        CHECK_STR(f->file, "local"); /* filepath.Join(".", "local") */
         CHECK(f->relative_path_hit);
         free(f);
 }

@@ -31,7 +31,7 @@ static int probe_must_not_run(void)
 static void fake(const char *name, const char *machine, int (*probe)(void), struct host_facts *h)
 {
         char proc[256], sys[256];
-        struct host_sources src = {proc, sys, "Linux", machine, probe};
+        struct host_sources src = {proc, sys, "Linux", machine, probe, NULL};
         struct eg_error err = {0};
 
         snprintf(proc, sizeof(proc), DATA "%s/proc", name);

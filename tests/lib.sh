@@ -15,6 +15,8 @@ T=$(mktemp -d /tmp/edgeguard-test.XXXXXX)
 export EDGEGUARD_POLICY=$T/policy.json
 export EDGEGUARD_DECISION_LOG=$T/decisions.jsonl
 DECISIONS=$EDGEGUARD_DECISION_LOG
+# What create judged, for start to verify: never the machine's /run/edgeguard.
+export EDGEGUARD_STATE_DIR=$T/start-records
 printf '{"decision_log": "%s"}\n' "$DECISIONS" >"$EDGEGUARD_POLICY"
 _passed=0 _failed=0
 declare -a _cleanups=()

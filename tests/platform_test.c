@@ -17,11 +17,14 @@ static const char *norm(const char *os, const char *arch, const char *variant)
         return buf;
 }
 
+static enum platform_support R(const char *host, bool aarch32, const char *want);
+
 TEST(normalization_like_containerd_and_debian)
 {
         CHECK_STR(norm("linux", "x86_64", NULL), "linux/amd64");
         CHECK_STR(norm("linux", "x86-64", NULL), "linux/amd64");
-        CHECK_STR(norm("Linux", "AMD64", "v1"), "linux/amd64");
+        /* containerd drops amd64's v1; a host's measured baseline level must stay */
+        CHECK_STR(norm("Linux", "AMD64", "v1"), "linux/amd64/v1");
         CHECK_STR(norm("linux", "amd64", "v3"), "linux/amd64/v3");
         CHECK_STR(norm("linux", "aarch64", NULL), "linux/arm64");
         CHECK_STR(norm("linux", "arm64", "v8"), "linux/arm64");
@@ -64,6 +67,34 @@ TEST(parsing)
         CHECK(platform_parse("linux//v7", &p, &err) == -1);
         CHECK_STR(err.msg, "platform \"linux//v7\" has an empty part");
         CHECK(platform_parse("a/b/c/d", &p, &err) == -1);
+}
+
+TEST(amd64_levels_and_windows_versions)
+{
+        struct platform p;
+        struct eg_error err = {0};
+        char buf[128];
+
+        /* a v1 host runs v1 and unlevelled code, and no v2 or v3 */
+        CHECK(R("linux/amd64/v1", false, "linux/amd64") == PLATFORM_NATIVE);
+        CHECK(R("linux/amd64/v1", false, "linux/amd64/v2") == PLATFORM_UNSUPPORTED);
+        CHECK(R("linux/amd64/v1", false, "linux/amd64/v3") == PLATFORM_UNSUPPORTED);
+        CHECK(R("linux/amd64/v2", false, "linux/amd64/v3") == PLATFORM_UNSUPPORTED);
+        CHECK(R("linux/amd64/v3", false, "linux/amd64/v3") == PLATFORM_NATIVE);
+
+        CHECK(platform_parse("windows(10.0.17763)/amd64", &p, &err) == 0);
+        CHECK_STR(p.os, "windows");
+        CHECK_STR(p.os_version, "10.0.17763");
+        platform_format(&p, buf, sizeof(buf));
+        CHECK_STR(buf, "windows(10.0.17763)/amd64");
+        CHECK(platform_parse("windows(10.0.17763/amd64", &p, &err) == -1);
+        CHECK(platform_parse("windows()/amd64", &p, &err) == -1);
+        CHECK(platform_parse("windows(1 0)/amd64", &p, &err) == -1);
+        CHECK(platform_windows_build("10.0.17763.4377") == 17763);
+        CHECK(platform_windows_build("10.0.20348") == 20348);
+        CHECK(platform_windows_build("6.3.9600") == 0);
+        CHECK(platform_windows_build("10.0.x") == 0);
+        CHECK(platform_windows_build("") == 0);
 }
 
 static enum platform_support R(const char *host, bool aarch32, const char *want)
@@ -136,4 +167,4 @@ TEST(seccomp_names_through_libseccomp)
 }
 
 HARNESS_MAIN(RUN(normalization_like_containerd_and_debian), RUN(parsing), RUN(compatibility_matrix),
-             RUN(seccomp_names_through_libseccomp))
+             RUN(amd64_levels_and_windows_versions), RUN(seccomp_names_through_libseccomp))

@@ -215,11 +215,36 @@ TEST(capability_runc_cannot_grant)
                                      .cap_last = 40,
                                      .cap_bounding = bounding,
                                      .policy = "{\"rules\":{\"capabilities\":\"enforce\"}}"});
-        expect(VERDICT_REFUSE, RULE_CAPABILITIES,
-               WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits (runc would "
-                     "fail: \"unable to apply caps: operation not permitted\")"));
-        expect_rule(RULE_CAPABILITIES, OUTCOME_FAIL,
+        /* a certain failure, not the capabilities policy's business */
+        expect(VERDICT_REFUSE, RULE_CERTAIN_FAILURE,
+               WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits from the engine: "
+                     "runc would fail with \"unable to apply caps: operation not permitted\"\0"
+                     "Drop those capabilities"));
+        expect_rule(RULE_CERTAIN_FAILURE, OUTCOME_FAIL,
                     WORDS("CAP_SYS_RESOURCE is not in the bounding set runc inherits"));
+        expect_rule(RULE_CAPABILITIES, OUTCOME_PASS, NULL);
+        /* the field case: docker run --privileged under exceptions for privileged,
+         * capabilities and seccomp, on a host whose bounding set lacks
+         * CAP_SYS_RESOURCE: no exception lets runc's failure through */
+        decide_scene(&(struct scene){
+                .host = "linux/amd64",
+                .cap_last = 40,
+                .cap_bounding = bounding,
+                .name = "debug",
+                .policy = "{\"rules\":{\"capabilities\":\"enforce\",\"privileged\":"
+                          "\"enforce\",\"seccomp\":\"enforce\"},\"exceptions\":[{\"name\":"
+                          "\"debug\",\"rules\":[\"privileged\",\"capabilities\",\"seccomp\"],"
+                          "\"reason\":\"field debugging\"}]}"});
+        expect(VERDICT_REFUSE, RULE_CERTAIN_FAILURE, WORDS("CAP_SYS_RESOURCE"));
+        /* and the policy cannot name it */
+        decide_scene(&(struct scene){.host = "linux/amd64",
+                                     .policy = "{\"exceptions\":[{\"name\":\"x\",\"rules\":["
+                                               "\"certain_failure\"],\"reason\":"
+                                               "\"x\"}]}"});
+        expect(VERDICT_REFUSE, RULE_POLICY, WORDS("certain_failure cannot be excepted"));
+        decide_scene(&(struct scene){.host = "linux/amd64",
+                                     .policy = "{\"rules\":{\"certain_failure\":\"off\"}}"});
+        expect(VERDICT_REFUSE, RULE_POLICY, WORDS("certain_failure has no mode"));
         /* in the bounding set alone it is only not there: runc does not fail */
         caps_spec("{bounding:[\"CAP_SYS_RESOURCE\"]}");
         decide_scene(&(struct scene){.host = "linux/amd64",
@@ -235,7 +260,8 @@ TEST(privileged_detected)
         decide_scene(&(struct scene){.host = "linux/amd64", .policy = STRICT, .name = "debug"});
         expect(VERDICT_REFUSE, RULE_PRIVILEGED,
                WORDS("privileged: it holds every capability (38); every device is allowed "
-                     "(linux.resources.devices[0] allows a *:* rwm); also: no seccomp filter, no "
+                     "(the device cgroup is allow-by-default after linux.resources.devices[0]); "
+                     "also: no seccomp filter, no "
                      "masked paths, no read-only paths, /sys writable, 102 device nodes [rule "
                      "privileged]\0Run it without --privileged"));
         expect_rule(RULE_CAPABILITIES, OUTCOME_FAIL, WORDS("CAP_SYS_MODULE"));
@@ -273,20 +299,85 @@ TEST(privileged_detected)
         decide_scene(
                 &(struct scene){.host = "linux/amd64", .policy = "{\"privileged\":\"refuse\"}"});
         expect(VERDICT_REFUSE, RULE_PRIVILEGED,
-               WORDS("every device is allowed (linux.resources.devices[8] allows a *:* rwm)"));
-        /* a wildcard deny after it takes it back; "rw" alone is not every use */
+               WORDS("every device is allowed (the device cgroup is allow-by-default after "
+                     "linux.resources.devices[8])"));
+        /* a wildcard deny after it takes it back */
         make_fixture_bundle("amd64", "docker/default",
                             ".linux.resources.devices += [{allow: true, access: \"rwm\"}, "
                             "{allow: false, access: \"rwm\"}]");
         decide_scene(
                 &(struct scene){.host = "linux/amd64", .policy = "{\"privileged\":\"refuse\"}"});
         expect(VERDICT_ALLOW, RULE_COUNT, NULL);
-        make_fixture_bundle(
-                "amd64", "docker/default",
-                ".linux.resources.devices = [{allow: true, major: -1, access: \"rw\"}]");
+}
+
+/* A device rule set and what runc's device filter makes of it. */
+static void devices_refused(const char *rules, const char *words)
+{
+        char jq[512];
+
+        snprintf(jq, sizeof(jq), ".linux.resources.devices += %s", rules);
+        make_fixture_bundle("amd64", "docker/default", jq);
+        decide_scene(
+                &(struct scene){.host = "linux/amd64", .policy = "{\"privileged\":\"refuse\"}"});
+        expect(VERDICT_REFUSE, RULE_PRIVILEGED, words);
+}
+
+static void devices_allowed(const char *rules)
+{
+        char jq[512];
+
+        snprintf(jq, sizeof(jq), ".linux.resources.devices += %s", rules);
+        make_fixture_bundle("amd64", "docker/default", jq);
         decide_scene(
                 &(struct scene){.host = "linux/amd64", .policy = "{\"privileged\":\"refuse\"}"});
         expect(VERDICT_ALLOW, RULE_COUNT, NULL);
+}
+
+/* runc's devices emulator: type "a" (or none) resets whatever its other
+ * fields, access merges per type:major:minor, later rules override. */
+TEST(device_rules_as_runc_applies_them)
+{
+        devices_refused("[{allow: true, type: \"c\", access: \"rwm\"}, {allow: true, type: "
+                        "\"b\", access: \"rwm\"}]",
+                        WORDS("every character device is allowed (c *:* rwm after "
+                              "linux.resources.devices[8]); every block device is allowed "
+                              "(b *:* rwm after linux.resources.devices[9])"));
+        devices_refused("[{allow: true, type: \"a\", access: \"rw\"}, {allow: true, type: "
+                        "\"a\", access: \"m\"}]",
+                        WORDS("every device is allowed (the device cgroup is allow-by-default "
+                              "after linux.resources.devices[9])"));
+        /* no type is "a"; a major and an access do not narrow it */
+        devices_refused("[{allow: true, major: 1, access: \"r\"}]",
+                        WORDS("every device is allowed"));
+        /* access merges: rw, then m */
+        devices_refused("[{allow: true, type: \"c\", major: -1, minor: -1, access: \"rw\"}, "
+                        "{allow: true, type: \"c\", access: \"m\"}]",
+                        WORDS("every character device is allowed (c *:* rwm"));
+        /* a later deny takes it back; runc's own c *:* m stays */
+        devices_allowed("[{allow: true, type: \"c\", access: \"rwm\"}, {allow: false, type: "
+                        "\"c\", access: \"rw\"}]");
+        /* deny-all resets what came before */
+        devices_allowed("[{allow: true, type: \"b\", access: \"rw\"}, {allow: false, access: "
+                        "\"rwm\"}]");
+        /* a hole punched in a wildcard rule: runc fails, and says so */
+        devices_refused("[{allow: true, type: \"c\", access: \"rw\"}, {allow: false, type: "
+                        "\"c\", major: 1, minor: 1, access: \"r\"}]",
+                        WORDS("linux.resources.devices[9]: removes access a wider wildcard rule "
+                              "grants"));
+        devices_refused("[{allow: true, type: \"c\", access: \"\"}]",
+                        WORDS("linux.resources.devices[8]: empty access"));
+        devices_refused("[{allow: true, type: \"u\", access: \"rwm\"}]",
+                        WORDS("type \"u\" is not a, b or c"));
+        /* allow-by-default with a wildcard deny: runc's own rules that follow
+         * (allow c 1:3 rwm, ...) would punch holes in it, and runc fails */
+        devices_refused("[{allow: true, access: \"rwm\"}, {allow: false, type: \"c\", "
+                        "access: \"rw\"}]",
+                        WORDS("runc's default rule 2: removes access a wider wildcard rule"));
+        devices_refused("[{allow: true, access: \"rwm\"}, {allow: false, type: \"c\", major: "
+                        "4, minor: 1, access: \"rwm\"}]",
+                        WORDS("every device is allowed"));
+        /* Docker's own: deny all, c *:* m, b *:* m and single devices */
+        devices_allowed("[]");
 }
 
 TEST(seccomp_unconfined)
@@ -315,6 +406,26 @@ TEST(seccomp_unconfined)
         decide_scene(
                 &(struct scene){.host = "linux/amd64", .policy = "{\"seccomp_required\":true}"});
         expect(VERDICT_REFUSE, RULE_SECCOMP, WORDS("SCMP_ACT_LOG"));
+        /* runc installs no filter for an empty one (specconv.SetupSeccomp) */
+        static const char *const empty[] = {".linux.seccomp = {}",
+                                            ".linux.seccomp = {defaultAction: \"\"}",
+                                            ".linux.seccomp = {defaultAction: \"\", syscalls: "
+                                            "[], architectures: [\"SCMP_ARCH_X86_64\"]}",
+                                            ".linux.seccomp.defaultAction = null | "
+                                            ".linux.seccomp.syscalls = null"};
+        for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++) {
+                make_fixture_bundle("amd64", "docker/default", empty[i]);
+                decide_scene(&(struct scene){.host = "linux/amd64",
+                                             .policy = "{\"seccomp_required\":true}"});
+                expect(VERDICT_REFUSE, RULE_SECCOMP,
+                       WORDS("no seccomp filter: linux.seccomp has no defaultAction and no "
+                             "syscalls"));
+        }
+        /* syscalls alone are a filter (runc fails on the empty defaultAction) */
+        make_fixture_bundle("amd64", "docker/default", ".linux.seccomp.defaultAction = \"\"");
+        decide_scene(
+                &(struct scene){.host = "linux/amd64", .policy = "{\"seccomp_required\":true}"});
+        expect(VERDICT_ALLOW, RULE_COUNT, NULL);
 }
 
 /* libseccomp puts runc's own architecture in every filter; any other
@@ -397,6 +508,7 @@ int main(void)
         RUN(unknown_capabilities);
         RUN(capability_runc_cannot_grant);
         RUN(privileged_detected);
+        RUN(device_rules_as_runc_applies_them);
         RUN(seccomp_unconfined);
         RUN(seccomp_architecture_gap);
         RUN(every_rule_in_the_record);

@@ -427,6 +427,39 @@ static void cleanup_bundle(void)
         rmdir(bundle);
 }
 
+TEST(reads_hooks_and_seccomp_syscalls)
+{
+        struct eg_error err = {0};
+        struct spec s;
+        size_t len = 0;
+        char *text = slurp("tests/data/spec/docker/default.json", &len);
+
+        /* dockerd 20.10's own network hook */
+        CHECK(text && spec_parse(text, len, &s, &err) == 0);
+        CHECK(s.has_hooks && s.hooks[SPEC_HOOK_PRESTART].len == 1);
+        CHECK_STR(s.hooks[SPEC_HOOK_PRESTART].items[0].path, "/proc/5471/exe");
+        CHECK_STR(s.hooks[SPEC_HOOK_PRESTART].items[0].args.items[0], "libnetwork-setkey");
+        CHECK(s.hooks[SPEC_HOOK_START_CONTAINER].len == 0);
+        CHECK(spec_seccomp_filtered(&s) && s.n_seccomp_syscalls > 10);
+        spec_free(&s);
+        free(text);
+
+        CHECK(parse_str("{\"hooks\":{\"startContainer\":[{\"path\":\"/bin/x\",\"args\":[\"x\","
+                        "\"1\"],\"env\":[\"A=1\"],\"timeout\":5}],\"poststop\":null,"
+                        "\"createRuntime\":[{\"path\":\"/a\"},{\"path\":\"/b\"}]},"
+                        "\"linux\":{\"seccomp\":{}}}",
+                        &s, &err) == 0);
+        CHECK_STR(err.msg, "");
+        CHECK(s.hooks[SPEC_HOOK_START_CONTAINER].len == 1);
+        CHECK(s.hooks[SPEC_HOOK_START_CONTAINER].items[0].args.len == 2);
+        CHECK(s.hooks[SPEC_HOOK_START_CONTAINER].items[0].timeout.value == 5);
+        CHECK(s.hooks[SPEC_HOOK_POSTSTOP].len == 0 && s.hooks[SPEC_HOOK_CREATE_RUNTIME].len == 2);
+        CHECK_STR(s.hooks[SPEC_HOOK_CREATE_RUNTIME].items[1].path, "/b");
+        /* "seccomp": {} is no filter to runc */
+        CHECK(s.has_seccomp && !spec_seccomp_filtered(&s));
+        spec_free(&s);
+}
+
 int main(void)
 {
         if (harness_mkdtemp(bundle, sizeof(bundle), "spec-test") == NULL) {
@@ -436,6 +469,7 @@ int main(void)
         RUN(refusal_corpus);
         RUN(reads_the_fields_the_policy_uses);
         RUN(reads_masks_and_devices_of_docker_specs);
+        RUN(reads_hooks_and_seccomp_syscalls);
         RUN(null_means_absent_as_in_go);
         RUN(escapes_decode_like_go);
         RUN(go_key_folding);
