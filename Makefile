@@ -19,6 +19,9 @@ export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
 PKGS := yajl libseccomp libcap
+# the engine plugin alone links libmicrohttpd, dynamically: the runtime stays lean
+AUTHZ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
+AUTHZ_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 
@@ -48,6 +51,7 @@ LDLIBS := $(PKG_LIBS)
 
 LIB_SRCS := $(wildcard oci/*.c policy/*.c)
 SHIM_SRCS := $(filter-out shim/main.c,$(wildcard shim/*.c))
+AUTHZ_SRCS := $(wildcard shim/authz/*.c)
 UNIT_SRCS := $(wildcard tests/*_test.c)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.c)
@@ -71,7 +75,7 @@ HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(F)/fuzz/%,$(FUZZ_SRCS))
 
 .PHONY: all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install man deb version clean format format-check lint
-all: edgeguard
+all: edgeguard edgeguard-authz
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -104,6 +108,13 @@ $(F)/fuzz/%: $(F)/tests/fuzz/%.o $(F)/tests/fuzz/fuzz_files.o $(F)/libshim.a $(F
 edgeguard: $(B)/shim/main.o $(B)/libshim.a $(B)/libedgeguard.a $(B)/link.stamp
 	$(CC) $(CFLAGS) $(LDFLAGS) $(EDGEGUARD_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(EDGEGUARD_LIBS)
 
+$(B)/shim/authz/%.o: shim/authz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(AUTHZ_CFLAGS) -c -o $@ $<
+
+edgeguard-authz: $(patsubst %.c,$(B)/%.o,$(AUTHZ_SRCS)) $(B)/libshim.a $(B)/libedgeguard.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $^ $(LDLIBS) $(AUTHZ_LIBS)
+
 # Rewritten (when make reads this file) only when LINK changes, so that
 # edgeguard is relinked then.
 $(shell mkdir -p $(B) && echo "$(LINK)" | cmp -s - $(B)/link.stamp || echo "$(LINK)" >$(B)/link.stamp)
@@ -133,7 +144,7 @@ unit-san: $(SAN_UNIT_BINS) $(FOREIGN)
 	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
 unit-valgrind: $(VALGRIND_BINS) $(FOREIGN)
 	@tests/run --suite valgrind --wrap "$(VALGRIND)" $(VALGRIND_BINS)
-integration: edgeguard $(HELPER_BINS)
+integration: edgeguard edgeguard-authz $(HELPER_BINS)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
 # libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
@@ -141,7 +152,7 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BINS) $(FOREIGN)
 	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
 
-check: edgeguard $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN)
+check: edgeguard edgeguard-authz $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN)
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
@@ -156,10 +167,11 @@ peer-test: edgeguard
 
 # Benchmarks against runc (never a test): hack/bench.sh [RUNS]
 BENCH_RUNS ?= 101
-bench: edgeguard
+bench: edgeguard edgeguard-authz $(HELPER_BINS)
 	hack/bench.sh $(BENCH_RUNS)
+	hack/bench-authz.sh
 
-demo: edgeguard $(HELPER_BINS) $(FOREIGN)
+demo: edgeguard edgeguard-authz $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
 
 # Man pages, from scdoc sources; the version is filled in here.
@@ -173,9 +185,13 @@ $(B)/man/%: doc/%.scd shim/version.h
 # Everything a user gets; the Debian package is made of exactly this (its
 # debian/rules runs this target), so a program added here is packaged too.
 # A program's page is installed with the program.
-INSTALL_MAN_PAGES := $(B)/man/edgeguard.8 $(B)/man/edgeguard-policy.5
-install: edgeguard $(INSTALL_MAN_PAGES)
+INSTALL_MAN_PAGES := $(B)/man/edgeguard.8 $(B)/man/edgeguard-policy.5 $(B)/man/edgeguard-authz.8
+install: edgeguard edgeguard-authz $(INSTALL_MAN_PAGES)
 	install -D -m 0755 edgeguard $(DESTDIR)$(BINDIR)/edgeguard
+	install -D -m 0755 edgeguard-authz $(DESTDIR)$(BINDIR)/edgeguard-authz
+	install -D -m 0644 systemd/edgeguard-authz.socket $(DESTDIR)$(SYSTEMDUNITDIR)/edgeguard-authz.socket
+	sed 's|/usr/local/bin/|$(BINDIR)/|' systemd/edgeguard-authz.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/edgeguard-authz.service
 	for page in $(INSTALL_MAN_PAGES); do \
 		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; \
 	done
@@ -189,7 +205,7 @@ version:
 deb:
 	hack/deb-build.sh $(B)/deb
 
-FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
+FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -199,7 +215,7 @@ lint:
 	shellcheck -x -S warning hack/*.sh tests/*.sh tests/run .ci/run
 
 clean:
-	rm -rf $(B) $(S) $(F) edgeguard
+	rm -rf $(B) $(S) $(F) edgeguard edgeguard-authz
 
 .SECONDARY:
 # (not inside the package build's copy of the tree, the Debian root of its

@@ -4,24 +4,40 @@
 # `docker run`: a native one (it runs), one built for another architecture
 # (refused: docker run's error carries edgeguard's reason), and one
 # labelled for this host that holds foreign binaries (refused, the lying
-# label named).  Then the decision log.  The dockerd, its containerd, the
-# images and the log live in a temporary directory, removed on exit; the
-# machine's own docker is not touched.
+# label named).  The engine plugin edgeguard-authz stands at dockerd's API
+# beside it: the foreign module is refused at `docker create` (nothing is
+# created), the lying label passes the plugin (the image says native) and
+# is refused by the runtime, and `--runtime runc`, which would bypass the
+# runtime, is refused by the plugin.  Then the decision log, both doors in
+# it.  The dockerd, its containerd, the plugin, the images and the log live
+# in a temporary directory and a private mount namespace (hack/plugin-ns.sh),
+# removed on exit; the machine's own docker is not touched.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 DOCKER=${DOCKER:-/usr/bin/docker}
 [[ $(id -u) -eq 0 ]] || { echo "demo.sh: run as root (dockerd needs it)" >&2; exit 1; }
-[[ -x $top/edgeguard ]] || { echo "demo.sh: build first (make demo does)" >&2; exit 1; }
+[[ -x $top/edgeguard && -x $top/edgeguard-authz ]] || { echo "demo.sh: build first (make demo does)" >&2; exit 1; }
+[[ -n ${EDGEGUARD_DEMO_NS:-} ]] || EDGEGUARD_DEMO_NS=1 exec "$top/hack/plugin-ns.sh" "$0" "$@"
 
 tmp=$(mktemp -d /tmp/edgeguard-demo.XXXXXX)
 d=$tmp/d
-cleanup() { "$top/hack/dockerd.sh" stop "$d" || true; rm -rf "$tmp"; }
+plugin=""
+cleanup() {
+        "$top/hack/dockerd.sh" stop "$d" || true
+        [[ -z $plugin ]] || { kill "$plugin" && "$top/build/helpers/pidwait" "$plugin"; } || true
+        rm -rf "$tmp"
+}
 trap cleanup EXIT
 say() { if [[ -t 1 ]]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 step() { printf '$ %s\n' "$*"; }
 
-say "a private dockerd, edgeguard as its default runtime"
-"$top/hack/dockerd.sh" start "$d"
+say "the engine plugin, then a private dockerd: edgeguard-authz at its API, edgeguard as its default runtime"
+mkdir -p "$d"
+jq -n --arg log "$d/decisions.jsonl" --arg root "$d/data" '{decision_log: $log, docker_root: $root}' >"$d/policy.json"
+plugin=$("$top/build/helpers/sd_notify_wait" 30 "$tmp/plugin.log" -- "$top/edgeguard-authz" \
+        --policy "$d/policy.json" --docker-host "unix://$d/docker.sock")
+echo "edgeguard-authz serving /run/docker/plugins/edgeguard.sock (a private tmpfs)"
+AUTHZ_PLUGIN=edgeguard "$top/hack/dockerd.sh" start "$d"
 export DOCKER_HOST=unix://$d/docker.sock DOCKER_CONFIG=$d/client
 docker() { "$DOCKER" "$@"; }
 echo "dockerd $(docker version --format '{{.Server.Version}}') on $DOCKER_HOST, default runtime: $(docker info --format '{{.DefaultRuntime}}'), runc $(docker info --format '{{.RuncCommit.ID}}')"
@@ -42,23 +58,30 @@ say "1. a native module: it runs"
 step "docker run --rm --network none --name SimulatedSensor edgeguard-test/native:1 uname -m"
 docker run --rm --network none --name SimulatedSensor edgeguard-test/native:1 uname -m
 
-say "2. a module built for $foreign on this $native host: refused"
+say "2. a module built for $foreign on this $native host: refused at create by the plugin"
 step "docker run --rm --network none --name ArmModule edgeguard-test/foreign:1 uname -m"
 set +e
 docker run --rm --network none --name ArmModule edgeguard-test/foreign:1 uname -m 2>&1 | grep -v '^WARNING: The requested image'
 echo "(exit code ${PIPESTATUS[0]})"
+step "docker ps -a --filter name=ArmModule   # nothing was created"
+docker ps -a --filter name=ArmModule
 
-say "3. a module labelled $native that holds $foreign binaries: refused, the label named"
+say "3. a module labelled $native that holds $foreign binaries: the plugin sees the label, the runtime refuses, the label named"
 step "docker run --rm --network none --name LyingModule edgeguard-test/label-native-holds-foreign:1 uname -m"
 docker run --rm --network none --name LyingModule edgeguard-test/label-native-holds-foreign:1 uname -m 2>&1
+echo "(exit code $?)"
+
+say "4. the bypass: module 3 again with --runtime runc (the runtime would not be asked): refused by the plugin"
+step "docker run --rm --network none --runtime runc --name Bypass edgeguard-test/label-native-holds-foreign:1 uname -m"
+docker run --rm --network none --runtime runc --name Bypass edgeguard-test/label-native-holds-foreign:1 uname -m 2>&1
 echo "(exit code $?)"
 set -e
 
 say "the decision log ($d/decisions.jsonl), one JSON line per decision"
-jq -c '{time, decision, rule, name, image, declared: ((.declared.os // "?") + "/" + (.declared.arch // "?") + " (" + (.declared.source // "none") + ")"), detected: (.detected.os + "/" + .detected.arch + " " + .detected.file)}' \
+jq -c '{time, door, decision, rule, name, image, declared: ((.declared.os // "?") + "/" + (.declared.arch // "?") + " (" + (.declared.source // "none") + ")"), detected: (if .detected then .detected.os + "/" + .detected.arch + " " + .detected.file else null end)}' \
         "$d/decisions.jsonl"
 echo
 echo "one full record:"
-tail -n 1 "$d/decisions.jsonl" | jq '{time, decision, rule, name, image, image_id, engine, host, declared, detected, rules: (.rules | map_values(.result)), policy, duration_us}'
+tail -n 1 "$d/decisions.jsonl" | jq '{time, door, decision, rule, reason, name, image, image_id, engine, host, declared, detected, rules: (.rules | map_values(.result)), policy, duration_us}'
 
 say "cleaning up: containers, dockerd, containerd, mounts and $tmp"

@@ -13,7 +13,8 @@
 #               kills any shim left, unmounts everything under DIR and
 #               removes DIR.  Safe to call twice, and after a failed start.
 #
-# Environment: EDGEGUARD (default: ./edgeguard of this tree), DOCKERD
+# Environment: AUTHZ_PLUGIN (an authorization plugin's name for daemon.json's
+# "authorization-plugins"; the caller serves it), EDGEGUARD (default: ./edgeguard of this tree), DOCKERD
 # (/usr/sbin/dockerd), DOCKER (/usr/bin/docker: Debian's client, which
 # speaks dockerd 20.10's API), HELPERS (build/helpers).
 set -euo pipefail
@@ -45,12 +46,12 @@ start() {
                         '{decision_log: $log, docker_root: $root}' >"$dir/policy.json"
         fi
         note_shared_dirs "$dir"
-        jq -n --arg eg "$EDGEGUARD" '{
+        jq -n --arg eg "$EDGEGUARD" --arg authz "${AUTHZ_PLUGIN:-}" '{
                 runtimes: {edgeguard: {path: $eg}},
                 "default-runtime": "edgeguard",
                 bridge: "none", iptables: false, "ip-masq": false, "ip6tables": false,
                 "log-level": "info"
-        }' >"$dir/daemon.json"
+        } + (if $authz != "" then {"authorization-plugins": [$authz]} else {} end)' >"$dir/daemon.json"
         cat >"$dir/env" <<EOF
 export DOCKER_HOST=unix://$dir/docker.sock
 export DOCKER_CONFIG=$dir/client

@@ -36,6 +36,9 @@ moby)
         cp tests/data/moby/* "$seeds"/ ;;
 policy)
         cp dist/policy.json "$seeds/dist-policy.json" ;;  # the one the package installs
+authz_request)
+        cp tests/data/authz/*.json "$seeds"/
+        max_len=16384 ;;
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac

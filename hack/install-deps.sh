@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
         build-essential pkg-config clang libclang-rt-14-dev # build, ASan/UBSan
         libyajl-dev libseccomp-dev libcap-dev               # the three libraries
+        libmicrohttpd-dev                                   # edgeguard-authz's HTTP server
         runc busybox-static                                 # the real runtime, a rootfs
         qemu-user-static                                    # binfmt_misc emulation tests
         docker.io containerd                                # the engines, run privately by tests

@@ -354,7 +354,7 @@ static const struct {
         {22631, 20348, "Windows 11 23H2 runs Windows Server 2022 images"},
 };
 
-static const char *windows_builds_match(long host, long container)
+const char *windows_builds_match(long host, long container)
 {
         if (host == container)
                 return "the same build";
@@ -476,8 +476,8 @@ static bool exception_covers(const struct policy_exception *e, enum rule r,
                policy_exception_matches(e, ctx->name, ctx->id, ctx->image, ctx->image_id);
 }
 
-static void apply_policy(struct decision *d, const struct policy *p,
-                         const struct decision_context *ctx)
+void decision_apply_policy(struct decision *d, const struct policy *p,
+                           const struct decision_context *ctx)
 {
         for (int r = 0; r < RULE_COUNT; r++) {
                 struct rule_result *res = &d->results[r];
@@ -550,6 +550,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 if (host != NULL)
                         rule_windows_build(out, facts, host);
         }
-        apply_policy(out, in->policy, &in->ctx);
+        skip(out, RULE_RUNTIME, "the engine chose this runtime: the engine plugin judges it");
+        decision_apply_policy(out, in->policy, &in->ctx);
         decision_compose_reason(in, out);
 }

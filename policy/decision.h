@@ -27,6 +27,7 @@ struct decision_context {
         const char *engine_detail; /* what was read, or why not */
         uid_t caller_uid;
         time_t now;
+        const char *door; /* which door decided: "authz" (the engine plugin); NULL: the runtime */
 };
 
 enum verdict {
@@ -85,6 +86,11 @@ struct decision_input {
 };
 
 void decide(const struct decision_input *in, struct decision *out);
+
+/* The policy over rule outcomes already set in d->results: exceptions,
+ * then each rule's mode; sets d->verdict and d->rule. */
+void decision_apply_policy(struct decision *d, const struct policy *p,
+                           const struct decision_context *ctx);
 
 /* Fills out->reason: the sentence a person reads in `docker run`'s error,
  * the record and `edgeguard check`. */

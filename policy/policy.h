@@ -25,6 +25,10 @@
  * not logged in full again: a restart loop retries for ever. */
 #define POLICY_REPEAT_WINDOW_DEFAULT 3600
 #define POLICY_REPEAT_WINDOW_MAX     (7 * 24 * 3600)
+/* The runtime names dockerd may be asked for (HostConfig.Runtime) that the
+ * engine plugin lets through: the name edgeguard is registered under. */
+#define POLICY_TRUSTED_RUNTIME_DEFAULT "edgeguard"
+#define POLICY_TRUSTED_RUNTIMES_MAX    16
 
 /* In the order they are evaluated: the first failing rule names a refusal. */
 enum rule {
@@ -43,7 +47,8 @@ enum rule {
         RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
         RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
-        RULE_HOOKS, /* a host hook not allow-listed, or a container hook the host cannot run */
+        RULE_HOOKS,   /* a host hook not allow-listed, or a container hook the host cannot run */
+        RULE_RUNTIME, /* engine plugin: a runtime the policy does not trust (not runc's) */
         /* What will certainly fail whatever the policy says (a capability
          * outside the bounding set runc inherits): a fact, not policy, so no
          * mode and no exception applies; last, so a waivable rule that also
@@ -90,6 +95,8 @@ struct policy {
          * absolute paths, compared exactly */
         size_t n_hooks;
         char **hooks;
+        size_t n_trusted_runtimes; /* "trusted_runtimes"; the default when absent */
+        char *trusted_runtimes[POLICY_TRUSTED_RUNTIMES_MAX];
 };
 
 /* The host hook programs always allowed: where Debian's docker.io, Docker's

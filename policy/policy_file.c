@@ -33,6 +33,7 @@ static const char *const rule_names[RULE_COUNT] = {
         [RULE_WINDOWS_BUILD] = "windows_build",
         [RULE_INTERPRETER] = "interpreter",
         [RULE_HOOKS] = "hooks",
+        [RULE_RUNTIME] = "runtime",
         [RULE_CERTAIN_FAILURE] = "certain_failure",
 };
 
@@ -86,6 +87,9 @@ int policy_defaults(struct policy *p, struct eg_error *err)
         p->modes[RULE_CAPABILITIES] = MODE_OFF;
         p->modes[RULE_SECCOMP] = MODE_OFF;
         p->repeat_window = POLICY_REPEAT_WINDOW_DEFAULT;
+        p->n_trusted_runtimes = 1;
+        if (set_string(&p->trusted_runtimes[0], POLICY_TRUSTED_RUNTIME_DEFAULT, err) < 0)
+                return -1;
         if (set_string(&p->docker_root, POLICY_DOCKER_ROOT_DEFAULT, err) < 0)
                 return -1;
         return set_string(&p->decision_log, POLICY_DEFAULT_DECISION_LOG, err);
@@ -110,6 +114,9 @@ void policy_free(struct policy *p)
         free(p->runtime);
         free(p->decision_log);
         free(p->docker_root);
+        for (size_t i = 0; i < p->n_trusted_runtimes; i++)
+                free(p->trusted_runtimes[i]);
+        p->n_trusted_runtimes = 0;
         p->exceptions = NULL;
         p->n_exceptions = 0;
         p->runtime = p->decision_log = p->docker_root = NULL;
@@ -230,7 +237,7 @@ static int read_rules(const struct json_value *v, struct explicit_modes *m, stru
                         return bad(err, "rules",
                                    "unknown rule \"%.64s\" (rules are config, bundle, os, hyperv, "
                                    "arch, emulation, unknown, metadata, privileged, capabilities, "
-                                   "seccomp, windows_build, interpreter)",
+                                   "seccomp, windows_build, interpreter, runtime)",
                                    v->keys[i]);
                 if (want_mode(&v->items[i], where, true, &m->mode[r], err) < 0)
                         return -1;
@@ -444,6 +451,39 @@ static int read_exceptions(const struct json_value *v, struct policy *p, struct 
         return 0;
 }
 
+/* dockerd's runtime names: what --add-runtime and daemon.json "runtimes"
+ * accept, non-empty; none listed means no runtime is trusted. */
+static int read_runtimes(const struct json_value *v, struct policy *p, struct eg_error *err)
+{
+        char item[64];
+
+        if (v->type != JSON_ARRAY)
+                return bad(err, "trusted_runtimes",
+                           "%s where an array of runtime names is expected",
+                           json_type_name(v->type));
+        if (v->len > POLICY_TRUSTED_RUNTIMES_MAX)
+                return bad(err, "trusted_runtimes", "%zu entries, over the limit of %d", v->len,
+                           POLICY_TRUSTED_RUNTIMES_MAX);
+        for (size_t i = 0; i < p->n_trusted_runtimes; i++)
+                free(p->trusted_runtimes[i]);
+        p->n_trusted_runtimes = 0;
+        for (size_t i = 0; i < v->len; i++) {
+                const char *s;
+                snprintf(item, sizeof(item), "trusted_runtimes[%zu]", i);
+                if ((s = want_string(&v->items[i], item, err)) == NULL)
+                        return -1;
+                if (s[0] == '\0')
+                        return bad(err, item,
+                                   "an empty name: dockerd's default runtime is judged "
+                                   "by its name (GET /info)");
+                p->trusted_runtimes[i] = NULL;
+                if (set_string(&p->trusted_runtimes[i], s, err) < 0)
+                        return -1;
+                p->n_trusted_runtimes = i + 1;
+        }
+        return 0;
+}
+
 static int read_path_setting(const struct json_value *v, const char *key, bool log_forms,
                              char **dst, struct eg_error *err)
 {
@@ -501,6 +541,7 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
                                            "privileged",
                                            "seccomp_required",
                                            "hooks",
+                                           "trusted_runtimes",
                                            NULL};
         struct explicit_modes m = {0};
         enum rule_mode global = MODE_ENFORCE;
@@ -556,6 +597,8 @@ static int read_top(const struct json_value *top, struct policy *p, struct eg_er
         if ((v = json_get(top, "exceptions")) && read_exceptions(v, p, err) < 0)
                 return -1;
         if ((v = json_get(top, "hooks")) && read_hooks(v, p, err) < 0)
+                return -1;
+        if ((v = json_get(top, "trusted_runtimes")) && read_runtimes(v, p, err) < 0)
                 return -1;
 
         for (int r = RULE_CONFIG; r < RULE_COUNT; r++) {

@@ -60,7 +60,10 @@ struct text {
 
 static void who(struct text *t, const struct decision_context *ctx)
 {
-        put(t, "container \"%.128s\"", ctx->id ? ctx->id : "");
+        if (ctx->id == NULL || ctx->id[0] == '\0') /* the engine plugin: not created yet */
+                put(t, "a new container");
+        else
+                put(t, "container \"%.128s\"", ctx->id);
         if (ctx->name && (ctx->id == NULL || strcmp(ctx->name, ctx->id) != 0))
                 put(t, " (name %.128s", ctx->name);
         if (ctx->image)
@@ -194,7 +197,13 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                 put(t, "Set \"host\" in %s to this host's OS/ARCH[/VARIANT].", policy);
                 break;
         case RULE_CONFIG:
-                put(t, "Fix config.json: edgeguard refuses what runc could read differently.");
+                if (in->ctx.door && strcmp(in->ctx.door, "authz") == 0)
+                        put(t,
+                            "Send the API request as dockerd reads it: one spelling of each key, "
+                            "a JSON body under 1 MiB.");
+                else
+                        put(t, "Fix config.json: edgeguard refuses what runc could read "
+                               "differently.");
                 break;
         case RULE_BUNDLE:
                 put(t,
@@ -298,6 +307,12 @@ static void advice(struct text *t, const struct decision *d, const struct decisi
                     policy);
                 break;
         }
+        case RULE_RUNTIME:
+                put(t,
+                    "Leave --runtime (HostConfig.Runtime) out to use the default runtime, or add "
+                    "the runtime to \"trusted_runtimes\" in %s.",
+                    policy);
+                break;
         case RULE_CERTAIN_FAILURE:
                 put(t, "Drop those capabilities (--cap-drop, or CapDrop in the module's "
                        "createOptions), or give the engine them in its own bounding set (CapBnd in "

@@ -377,6 +377,7 @@ int record_format(const struct decision_input *in, const struct decision *d,
         kv(&o, "rule", d->rule == RULE_COUNT ? NULL : rule_name(d->rule));
         kv(&o, "reason", d->reason);
         kv(&o, "verb", x->verb);
+        kv(&o, "door", in->ctx.door ? in->ctx.door : "runtime");
         kv(&o, "id", in->ctx.id);
         kv(&o, "bundle", in->ctx.bundle);
         kv(&o, "name", str_nonempty(in->ctx.name));

@@ -28,4 +28,9 @@ void seccomp_arch_names(const struct spec *s, char *out, size_t size);
 const char *seccomp_arch_gap(const struct spec *s, uint32_t runtime_native,
                              const struct platform *p);
 
+/* How a Windows host of build `host` runs process-isolated containers of
+ * build `container`: "the same build" or the documented compatibility that
+ * allows it; NULL when it does not (decide.c's table). */
+const char *windows_builds_match(long host, long container);
+
 #endif

@@ -13,6 +13,7 @@
 #include "../policy/explain.h"
 #include "../policy/record.h"
 #include "evaluate.h"
+#include "options.h"
 #include "policy_load.h"
 #include "version.h"
 
@@ -52,28 +53,6 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
         va_end(ap);
         fprintf(stderr, "\n%s", usage);
         return 2;
-}
-
-/* Long options as --opt VALUE or --opt=VALUE. */
-static bool option(char *argv[], int *i, int argc, const char *name, const char **value,
-                   bool *missing)
-{
-        size_t n = strlen(name);
-
-        if (strncmp(argv[*i], name, n) != 0)
-                return false;
-        if (argv[*i][n] == '=') {
-                *value = argv[*i] + n + 1;
-                return true;
-        }
-        if (argv[*i][n] != '\0')
-                return false;
-        if (*i + 1 >= argc) {
-                *missing = true;
-                return true;
-        }
-        *value = argv[++*i];
-        return true;
 }
 
 static int print_result(const struct evaluation *ev, bool json)

@@ -238,7 +238,7 @@ TEST(privilege_keys)
         expect_error("{\"seccomp_required\":\"true\"}",
                      "seccomp_required: a string where true or false is expected");
         expect_error("{\"rules\":{\"seccomp_required\":\"enforce\"}}",
-                     "privileged, capabilities, seccomp, windows_build, interpreter)");
+                     "privileged, capabilities, seccomp, windows_build, interpreter, runtime)");
         expect_error("{\"exceptions\":[{\"name\":\"x\",\"reason\":\"r\"}]}",
                      "exceptions[0]: needs \"rules\" (the rules it excepts) or \"capabilities\"");
         expect_error("{\"exceptions\":[{\"name\":\"x\",\"reason\":\"r\",\"capabilities\":"

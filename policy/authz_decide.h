@@ -1,0 +1,55 @@
+/* The engine plugin's decision: the same rules, modes, exceptions and
+ * messages as the runtime's, held against what a Docker API call asks for
+ * (docker create's HostConfig, docker exec's Privileged) and what dockerd
+ * says about the image and itself.  Pure, and free of Linux-only calls: a
+ * Windows build needs only another transport. */
+#ifndef EDGEGUARD_AUTHZ_DECIDE_H
+#define EDGEGUARD_AUTHZ_DECIDE_H
+
+#include "../oci/authz_request.h"
+#include "decision.h"
+
+enum authz_image_status {
+        AUTHZ_IMAGE_NOT_ASKED,
+        AUTHZ_IMAGE_READ,   /* GET /images/{ref}/json answered */
+        AUTHZ_IMAGE_ABSENT, /* 404: dockerd refuses the create itself ("No such image") */
+        AUTHZ_IMAGE_FAILED, /* no answer in time, or one that could not be read */
+};
+
+/* GET /images/{ref}/json: Os, Architecture, Variant, OsVersion. */
+struct authz_image {
+        enum authz_image_status status;
+        struct platform platform;
+        char os_version[64];
+        char detail[512]; /* why it was not read */
+};
+
+/* GET /info: what an empty HostConfig.Isolation and Runtime mean. */
+struct authz_daemon {
+        bool known;
+        char isolation[32];       /* "" on Linux; "process" or "hyperv" on Windows */
+        char default_runtime[64]; /* "runc", "edgeguard", ... */
+        char detail[256];         /* why not known */
+};
+
+struct authz_facts {
+        enum authz_endpoint endpoint;
+        const struct authz_uri *uri;   /* NULL when the URI could not be read */
+        const struct authz_body *body; /* NULL when there was none to read */
+        const char *request_error;     /* the request could not be read as dockerd reads it */
+        struct authz_image image;
+        struct authz_daemon daemon;
+};
+
+/* Decides about a create or an exec (f->endpoint).  in->facts is NULL;
+ * in->ctx.door is "authz". */
+void authz_decide(const struct decision_input *in, const struct authz_facts *f,
+                  struct decision *out);
+
+/* The first 20 bytes of an ELF header for p's architecture (class, data,
+ * e_type EXEC, e_machine, e_version) in head (BINFMT_BUF_SIZE bytes, the
+ * rest zero): what binfmt_misc's qemu entries match on.  False when edgeguard
+ * knows no ELF machine for p. */
+bool authz_elf_head(const struct platform *p, unsigned char head[BINFMT_BUF_SIZE]);
+
+#endif
