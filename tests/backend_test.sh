@@ -10,6 +10,9 @@ source "$(dirname "$0")/engines_ns.sh"
 source "$(dirname "$0")/lib.sh"
 require_root
 engines_ns_setup "$T/ns" || { not_ok "private mount namespace set up"; finish; }
+# the state directory is the namespace's /run/edgeguard/start: a test
+# variable that reaches some calls and not others would be the split brain
+unset EDGEGUARD_STATE_DIR
 
 CRUN=$(command -v crun) RUNC=$(command -v runc)
 CR=$T/crun-root
