@@ -43,7 +43,7 @@ enum rule {
         RULE_UNKNOWN,       /* the executable could not be identified */
         RULE_METADATA,      /* the image's declared platform differs from the executable's */
         RULE_PRIVILEGED,    /* it looks like docker run --privileged */
-        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or not grantable */
+        RULE_CAPABILITIES,  /* a capability beyond the allow-list, misspelt, or unknown */
         RULE_SECCOMP,       /* no seccomp filter, or one that allows by default */
         RULE_WINDOWS_BUILD, /* process isolation of another Windows build than the host's */
         RULE_INTERPRETER,   /* an ELF loader or #! interpreter missing, or for another machine */
