@@ -48,7 +48,7 @@ check_eq "runc runs it" "$(runc --root "$R" state r1 | jq -r .status)" running
 check "delete --force with EDGEGUARD_RUNC=crun" env EDGEGUARD_RUNC="$CRUN" "$EG" --root "$R" delete --force r1
 check_eq "runc no longer has it" "$(containers)" 0
 check_eq "the decision log found without the environment" \
-        "$(jq -r 'select(.id == "r1") | .runtime' "$DECISIONS")" "$RUNC"
+        "$(jq -r 'select(.id == "r1" and .verb == "create") | .runtime' "$DECISIONS")" "$RUNC"
 
 # 3. the policy's runtime, named by the file found without the environment
 printf '{"decision_log": "%s", "runtime": "%s"}\n' "$DECISIONS" "$CRUN" >/etc/edgeguard/policy.json
