@@ -18,6 +18,7 @@ packages=(
         golang-go golang-github-opencontainers-runc-dev     # ... its helpers, built offline
         debhelper scdoc lintian debootstrap man-db          # make deb, man pages; tests/deb_test.sh
         python3-grpcio python3-protobuf protobuf-compiler   # tests/cri: the kubelet's CRI calls
+        podman crun conmon                                  # engines: podman in front, crun behind
 )
 
 if [[ $(id -u) -ne 0 ]]; then

@@ -22,7 +22,7 @@ struct decision_context {
         const char *name;          /* container (IoT Edge module) name; NULL when unknown */
         const char *image;         /* image reference; NULL when unknown */
         const char *image_id;      /* image digest; NULL when unknown */
-        const char *engine;        /* the engine store consulted: "moby"; NULL for none */
+        const char *engine;        /* the engine store consulted: "moby", "libpod"; NULL: none */
         const char *engine_status; /* "read", "absent", ... (moby_status_name) */
         const char *engine_detail; /* what was read, or why not */
         uid_t caller_uid;

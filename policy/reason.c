@@ -88,6 +88,12 @@ static bool under_cri(const struct decision_input *in)
                 spec_annotation(&in->facts->spec, "io.kubernetes.cri.sandbox-id"));
 }
 
+/* podman (libpod) made the spec: its own pull, not docker's. */
+static bool under_podman(const struct decision_input *in)
+{
+        return in->ctx.engine && strcmp(in->ctx.engine, "libpod") == 0;
+}
+
 /* How to get a program built for p, in parentheses: the build setting
  * that states its level or variant, and how to pull it. */
 static void build_and_pull_hint(struct text *t, const struct decision_input *in,
@@ -113,7 +119,8 @@ static void build_and_pull_hint(struct text *t, const struct decision_input *in,
                 put(t, "%sits manifest list must offer %s for this node",
                     t->len > before + 2 ? "; " : "", name);
         else if (pull)
-                put(t, "%sdocker pull --platform %s %.200s", t->len > before + 2 ? "; " : "", name,
+                put(t, "%s%s pull --platform %s %.200s", t->len > before + 2 ? "; " : "",
+                    under_podman(in) ? "podman" : "docker", name,
                     in->ctx.image ? in->ctx.image : "IMAGE");
         if (t->len == before + 2) { /* nothing to say */
                 t->len = before;

@@ -397,6 +397,8 @@ int record_format(const struct decision_input *in, const struct decision *d,
         emulator_object(&o, d->emulator);
         rules_object(&o, d);
         policy_object(&o, in);
+        if (x->runtime != NULL)
+                kv(&o, "runtime", x->runtime);
         kv(&o, "edgeguard", x->version);
         if (x->duration_us >= 0)
                 kv_int(&o, "duration_us", x->duration_us);

@@ -16,6 +16,7 @@ struct record_extra {
         const char *verb;      /* "create", "run", "restore", "check" */
         const char *version;   /* edgeguard's */
         const struct repeat_note *repeat; /* a refusal seen before; NULL when not counted */
+        const char *runtime; /* the runtime executable run for an allowed verb; NULL: unknown */
 };
 
 /* Returns a malloc'd, '\n'-terminated line in *out (its length in *len). */

@@ -29,6 +29,10 @@ struct runc_argv {
         const char *bundle;       /* as given; NULL or "" means the cwd */
         const char *pid_file;
         const char *console_socket;
+
+        /* Not argv's: the runtime executable this call will exec, set by
+         * main once chosen (NULL when none was found), for the record. */
+        const char *runtime;
 };
 
 /* Parses argv exactly as runc 1.1.5 does.  Returns 0, or -1 when runc itself

@@ -48,6 +48,19 @@ static void engine_context(struct evaluation *ev, const struct evaluation_reques
                 ctx->pod_namespace = annotation_of(&ev->facts, namespace_keys);
         }
 
+        /* podman's names are in its store, beside the bundle */
+        if (ev->in.facts != NULL && podman_spec_is_libpod(&ev->facts.spec)) {
+                podman_store_read(ev->bundle_abs, rq->id, &ev->podman);
+                ctx->engine = "libpod";
+                ctx->engine_status = ev->podman.status;
+                ctx->engine_detail = ev->podman.detail;
+                if (ctx->name == NULL)
+                        ctx->name = str_nonempty(ev->podman.name);
+                if (ctx->image == NULL)
+                        ctx->image = str_nonempty(ev->podman.image);
+                ctx->image_id = str_nonempty(ev->podman.image_id);
+                return;
+        }
         moby_store_read(ev->policy.docker_root, rq->id, &ev->moby);
         ctx->engine = "moby";
         ctx->engine_status = moby_status_name(m->status);

@@ -9,6 +9,7 @@
 
 #include "../oci/moby.h"
 #include "../policy/decision.h"
+#include "podman_store.h"
 
 struct evaluation_request {
         const char *policy_path;
@@ -31,6 +32,7 @@ struct evaluation {
         char bundle_abs[PATH_MAX];
         struct decision_input in;
         struct decision decision;
+        struct podman_facts podman; /* set when the spec says podman made it */
 };
 
 /* Returns a malloc'd evaluation (it is large), or NULL when out of memory.

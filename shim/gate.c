@@ -28,7 +28,8 @@ static long long micros_since(struct timespec start)
 static void log_decision(const struct evaluation *ev, const struct runc_argv *args,
                          struct timespec started, char *log_error, size_t size)
 {
-        struct record_extra x = {.verb = args->verb, .version = EDGEGUARD_VERSION};
+        struct record_extra x = {
+                .verb = args->verb, .version = EDGEGUARD_VERSION, .runtime = args->runtime};
         cleanup_free char *line = NULL;
         struct eg_error err = {0};
         const char *target = getenv("EDGEGUARD_DECISION_LOG");

@@ -47,6 +47,9 @@ enum goflag_slot {
         GOFLAG_SLOT_CONSOLE_SOCKET,
         GOFLAG_SLOT_DETACH,
         GOFLAG_SLOT_FORCE,
+        GOFLAG_SLOT_CONFIG,         /* crun -f/--config: refused on the creating verbs */
+        GOFLAG_SLOT_REGEX,          /* crun -r/--regex: the "id" is a pattern */
+        GOFLAG_SLOT_CGROUP_MANAGER, /* crun's global --cgroup-manager */
         GOFLAG_SLOT_COUNT
 };
 

@@ -15,41 +15,14 @@
 #include "../oci/sha256.h"
 #include "../oci/whole_file.h"
 #include "../oci/yajl_cleanup.h"
-
-/* EDGEGUARD_STATE_DIR; else for root /run/edgeguard/start; else, as
- * rootless runc keeps its state in $XDG_RUNTIME_DIR/runc, the caller's own
- * $XDG_RUNTIME_DIR/edgeguard/start. */
-static const char *record_dir(void)
-{
-        static char dir[PATH_MAX];
-        const char *d = getenv("EDGEGUARD_STATE_DIR");
-        const char *xdg = getenv("XDG_RUNTIME_DIR");
-
-        if (d && d[0])
-                return d;
-        if (geteuid() != 0 && xdg && xdg[0] == '/' &&
-            snprintf(dir, sizeof(dir), "%s/edgeguard/start", xdg) < (int)sizeof(dir))
-                return dir;
-        return START_RECORD_DIR_DEFAULT;
-}
+#include "state_key.h"
 
 void start_record_path(const char *root, const char *id, char *out, size_t size)
 {
-        char hex[SHA256_HEX_SIZE];
-        size_t rl, il;
-        cleanup_free char *key = NULL;
+        struct eg_error err;
 
-        root = root ? root : RUNC_ROOT_DEFAULT;
-        rl = strlen(root), il = strlen(id);
-        key = malloc(rl + il + 2);
-        if (key == NULL) {
-                snprintf(out, size, "%s/-", record_dir());
-                return;
-        }
-        memcpy(key, root, rl + 1); /* the NUL separates: no root/id pair collides */
-        memcpy(key + rl + 1, id, il + 1);
-        sha256_hex(key, rl + il + 1, hex);
-        snprintf(out, size, "%s/%s.json", record_dir(), hex);
+        if (state_key_path(root, id, ".json", out, size, &err) < 0)
+                snprintf(out, size, "%s/-", state_dir());
 }
 
 static bool gen_string(yajl_gen g, const char *k, const char *v)
@@ -66,26 +39,6 @@ static bool gen_number(yajl_gen g, const char *k, unsigned long long v)
 
         return yajl_gen_string(g, (const unsigned char *)k, strlen(k)) == yajl_gen_status_ok &&
                yajl_gen_number(g, text, (size_t)n) == yajl_gen_status_ok;
-}
-
-/* mkdir -p, root-only: the records say what may start. */
-static int make_dir(const char *dir, struct eg_error *err)
-{
-        char path[PATH_MAX];
-
-        if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path))
-                return eg_error_set(err, ENAMETOOLONG, "%s: path too long", dir);
-        for (char *p = path + 1; *p; p++) {
-                if (*p != '/')
-                        continue;
-                *p = '\0';
-                if (mkdir(path, 0755) < 0 && errno != EEXIST)
-                        return eg_error_set_errno(err, errno, "creating %s", path);
-                *p = '/';
-        }
-        if (mkdir(path, 0700) < 0 && errno != EEXIST)
-                return eg_error_set_errno(err, errno, "creating %s", path);
-        return 0;
 }
 
 /* True when runc's state directory for id exists: a live container. */
@@ -130,7 +83,7 @@ int start_record_write(const char *root, const char *id, const struct start_reco
              yajl_gen_get_buf(g, &buf, &len) == yajl_gen_status_ok;
         if (!ok) /* yajl_gen refuses invalid UTF-8: a name the record cannot hold */
                 return eg_error_set(err, EINVAL, "a program's path is not valid UTF-8");
-        if (make_dir(record_dir(), err) < 0)
+        if (state_dir_make(err) < 0)
                 return -1;
         start_record_path(root, id, path, sizeof(path));
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
