@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # deb-chroot.sh DIR: a Debian 12 (bookworm) root in DIR, made with debootstrap
 # from Debian's archive (variant minbase, plus man-db for `man -l`, runc,
-# which the package recommends, and logrotate), for installing the package
+# which the package recommends, logrotate, and the shared libraries the
+# engine plugin links, libmicrohttpd12 and libyajl2, which the package
+# depends on through ${shlibs:Depends}), for installing the package
 # without touching the machine's own /usr, /etc or dpkg database.  Made once
 # and kept (DIR/.complete marks a finished one and says what it holds);
 # callers mount an overlay on it rather than change it, holding DIR.lock
@@ -11,7 +13,7 @@ set -euo pipefail
 
 dir=$(realpath -m "$1")
 mirror=${EDGEGUARD_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-include=man-db,runc,logrotate
+include=man-db,runc,logrotate,libmicrohttpd12,libyajl2
 # A root made with other packages is made again.
 [[ $(cat "$dir/.complete" 2>/dev/null) == "bookworm minbase $include" ]] && exit 0
 if [[ $(id -u) -ne 0 ]]; then
