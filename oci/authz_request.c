@@ -263,6 +263,21 @@ int authz_uri_parse(const char *uri, struct authz_uri *out, struct eg_error *err
         return 0;
 }
 
+/* "1.23" and the like below 1.24; "" (dockerd's current version) is not. */
+static bool version_below_1_24(const char *v)
+{
+        char *end;
+        unsigned long major, minor;
+
+        if (v[0] == '\0')
+                return false;
+        major = strtoul(v, &end, 10);
+        if (*end != '.')
+                return major < 1;
+        minor = strtoul(end + 1, &end, 10);
+        return major < 1 || (major == 1 && minor < 24);
+}
+
 enum authz_endpoint authz_endpoint_of(const char *method, const struct authz_uri *u)
 {
         static const char prefix[] = "/containers/";
@@ -278,5 +293,8 @@ enum authz_endpoint authz_endpoint_of(const char *method, const struct authz_uri
         slash = strchr(id, '/');
         if (slash != NULL && slash > id && strcmp(slash, "/exec") == 0)
                 return AUTHZ_EXEC;
+        if (slash != NULL && slash > id && strcmp(slash, "/start") == 0 &&
+            version_below_1_24(u->version))
+                return AUTHZ_START_LEGACY;
         return AUTHZ_OTHER;
 }

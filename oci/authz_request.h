@@ -40,6 +40,11 @@ enum authz_endpoint {
         AUTHZ_OTHER,  /* allowed at once: nothing the policy judges */
         AUTHZ_CREATE, /* POST /containers/create */
         AUTHZ_EXEC,   /* POST /containers/{id}/exec */
+        /* POST /containers/{id}/start below API 1.24: dockerd 20.10 applies
+         * its body as the container's HostConfig (Runtime, Privileged, ...)
+         * after the create was judged (daemon/start.go, "hostConfig" of the
+         * start route before 1.24) */
+        AUTHZ_START_LEGACY,
 };
 
 struct authz_strv {
@@ -106,8 +111,9 @@ void authz_request_free(struct authz_request *r);
  * refuses (a bad %-escape) or what is too long to judge. */
 int authz_uri_parse(const char *uri, struct authz_uri *out, struct eg_error *err);
 
-/* Which call this is: POST of /containers/create or /containers/ID/exec
- * (the method compared without case, the stricter reading). */
+/* Which call this is: POST of /containers/create, /containers/ID/exec, or
+ * /containers/ID/start under an API version below 1.24 (the method compared
+ * without case, the stricter reading). */
 enum authz_endpoint authz_endpoint_of(const char *method, const struct authz_uri *u);
 
 /* Parses an API body of `endpoint` (CREATE or EXEC).  authz_body_free out

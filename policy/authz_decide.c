@@ -434,6 +434,31 @@ static void judge_exec(struct decision *d, const struct authz_facts *f)
                 pass(d, RULE_PRIVILEGED, "an exec without Privileged");
 }
 
+/* A start below API 1.24 is allowed only with an empty object (or null)
+ * as its body: anything else would replace the HostConfig that was judged
+ * at create, the runtime first (`--runtime runc` after the fact). */
+static void judge_start_legacy(struct decision *d, const struct authz_facts *f)
+{
+        const unsigned char *p = f->start_body, *end = p + f->start_body_len;
+        char text[8];
+        size_t n = 0;
+
+        pass(d, RULE_CONFIG, "a start below API 1.24, its body read as bytes");
+        for (; p < end && n < sizeof(text) - 1; p++)
+                if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+                        text[n++] = (char)*p;
+        text[n] = '\0';
+        if (p == end && (strcmp(text, "{}") == 0 || strcmp(text, "null") == 0)) {
+                pass(d, RULE_RUNTIME, "a start below API 1.24 without settings");
+                return;
+        }
+        fail(d, RULE_RUNTIME,
+             "a start at API %s carries a body, which dockerd below API 1.24 applies as the "
+             "container's HostConfig (its runtime, privileges and capabilities) after the "
+             "create was judged; give those settings to the create (API 1.24 or later)",
+             f->uri && f->uri->version[0] ? f->uri->version : "below 1.24");
+}
+
 void authz_decide(const struct decision_input *in, const struct authz_facts *f,
                   struct decision *out)
 {
@@ -457,6 +482,8 @@ void authz_decide(const struct decision_input *in, const struct authz_facts *f,
         skip(out, RULE_BUNDLE, "no bundle yet: the runtime judges it");
         if (f->request_error) {
                 fail(out, RULE_CONFIG, "%s", f->request_error);
+        } else if (f->endpoint == AUTHZ_START_LEGACY) {
+                judge_start_legacy(out, f);
         } else if (f->body != NULL) {
                 pass(out, RULE_CONFIG, "the request read as dockerd reads it");
                 if (f->endpoint == AUTHZ_CREATE)

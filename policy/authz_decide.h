@@ -36,7 +36,10 @@ struct authz_facts {
         enum authz_endpoint endpoint;
         const struct authz_uri *uri;   /* NULL when the URI could not be read */
         const struct authz_body *body; /* NULL when there was none to read */
-        const char *request_error;     /* the request could not be read as dockerd reads it */
+        /* AUTHZ_START_LEGACY: the body as sent, not parsed (NULL: none) */
+        const unsigned char *start_body;
+        size_t start_body_len;
+        const char *request_error; /* the request could not be read as dockerd reads it */
         struct authz_image image;
         struct authz_daemon daemon;
 };

@@ -85,6 +85,17 @@ TEST(uri_as_dockerd_routes_it)
         CHECK(authz_endpoint_of("POST", &u) == AUTHZ_EXEC);
         CHECK(authz_uri_parse("/v1.41/containers/json", &u, &err) == 0);
         CHECK(authz_endpoint_of("POST", &u) == AUTHZ_OTHER);
+        /* a start's body is a HostConfig below API 1.24 only */
+        CHECK(authz_uri_parse("/v1.23/containers/abc/st%61rt", &u, &err) == 0);
+        CHECK(authz_endpoint_of("POST", &u) == AUTHZ_START_LEGACY);
+        CHECK(authz_uri_parse("/v1.12/containers/abc/start", &u, &err) == 0);
+        CHECK(authz_endpoint_of("POST", &u) == AUTHZ_START_LEGACY);
+        CHECK(authz_uri_parse("/v0.9/containers/abc/start", &u, &err) == 0);
+        CHECK(authz_endpoint_of("POST", &u) == AUTHZ_START_LEGACY);
+        CHECK(authz_uri_parse("/v1.24/containers/abc/start", &u, &err) == 0);
+        CHECK(authz_endpoint_of("POST", &u) == AUTHZ_OTHER);
+        CHECK(authz_uri_parse("/containers/abc/start", &u, &err) == 0);
+        CHECK(authz_endpoint_of("POST", &u) == AUTHZ_OTHER);
 
         CHECK(authz_uri_parse("/containers/cre%6", &u, &err) == -1);
         CHECK(authz_uri_parse("/containers/cre%zzte", &u, &err) == -1);
@@ -237,6 +248,30 @@ TEST(decide_runtime_and_hyperv)
         scene_free(s);
 }
 
+/* A start below API 1.24: allowed with no settings, refused with any. */
+TEST(decide_start_legacy)
+{
+        static const char *const bodies[] = {" { }\n", "null", "{\"Runtime\":\"runc\"}",
+                                             "{\"Privileged\":true}", "{} {}"};
+        static const bool allowed[] = {true, true, false, false, false};
+
+        for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+                struct scene *s = scene("linux/amd64", NULL, "{}");
+                struct eg_error err = {0};
+                CHECK(authz_uri_parse("/v1.23/containers/abc/start", &s->uri, &err) == 0);
+                s->facts = (struct authz_facts){.endpoint = AUTHZ_START_LEGACY,
+                                                .uri = &s->uri,
+                                                .start_body = (const unsigned char *)bodies[i],
+                                                .start_body_len = strlen(bodies[i])};
+                decide_scene(s);
+                CHECK((s->d.verdict == VERDICT_ALLOW) == allowed[i]);
+                if (!allowed[i])
+                        CHECK(s->d.rule == RULE_RUNTIME &&
+                              strstr(s->d.reason, "a start at API 1.23 carries a body") != NULL);
+                scene_free(s);
+        }
+}
+
 TEST(decide_platform)
 {
         struct scene *s = scene("linux/amd64", NULL, "{\"Image\":\"x\"}");
@@ -346,5 +381,5 @@ TEST(elf_head_for_binfmt)
 
 HARNESS_MAIN(RUN(envelope_and_base64_body); RUN(base64); RUN(uri_as_dockerd_routes_it);
              RUN(create_body_fields); RUN(body_read_as_go_or_refused); RUN(depth_bounded);
-             RUN(decide_runtime_and_hyperv); RUN(decide_platform); RUN(decide_windows_build);
-             RUN(decide_privilege); RUN(elf_head_for_binfmt))
+             RUN(decide_runtime_and_hyperv); RUN(decide_start_legacy); RUN(decide_platform);
+             RUN(decide_windows_build); RUN(decide_privilege); RUN(elf_head_for_binfmt))

@@ -116,6 +116,15 @@ check_eq "... neither created" "$(docker ps -aq --filter name=big --filter name=
 check_eq "every refusal above is in the log, each line whole" \
         "$(jq -r 'select(.door == "authz" and .decision == "refuse") | .rule' "$DECISIONS" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" \
         " 1 arch; 4 config; 1 hyperv; 5 runtime;"
+# a start below API 1.24 may carry a HostConfig, which dockerd 20.10 applies
+# over the one judged at create (--runtime runc after the fact)
+quiet docker create "${NET[@]}" --name legacy edgeguard-test/native:1
+before=$(docker inspect -f '{{.HostConfig.Runtime}} {{.HostConfig.Privileged}}' legacy)
+out=$(create "http://d/v1.23/containers/legacy/start" -d '{"Runtime":"runc","Privileged":true}')
+check_contains "a start at API 1.23 with a HostConfig: refused" "$out" "applies as the container's HostConfig"
+check_eq "... the container keeps the settings judged at create" \
+        "$(docker inspect -f '{{.HostConfig.Runtime}} {{.HostConfig.Privileged}} {{.State.Status}}' legacy)" "$before created"
+quiet docker rm -f legacy
 
 # ---- the privilege rules, with exceptions by module name
 policy '{privileged: "refuse", seccomp_required: true, capabilities: "docker-default",

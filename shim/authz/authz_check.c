@@ -133,7 +133,9 @@ int authz_check_main(int argc, char *argv[])
         cfg.daemon = &daemon;
         judge_request(&cfg, text, len, &ans);
         if (!ans.judged)
-                printf("allowed: not a call edgeguard judges (only creates and execs are)\n");
+                printf("allowed: not a call edgeguard judges (only creates, execs and starts below "
+                       "API "
+                       "1.24 are)\n");
         else if (a.json && ans.record)
                 fwrite(ans.record, 1, ans.record_len, stdout);
         else

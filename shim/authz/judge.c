@@ -36,6 +36,8 @@ const char *judge_endpoint_name(enum authz_endpoint e)
                 return "create";
         case AUTHZ_EXEC:
                 return "exec";
+        case AUTHZ_START_LEGACY:
+                return "start";
         case AUTHZ_OTHER:
                 break;
         }
@@ -176,6 +178,11 @@ static void read_body(struct work *w)
                          judge_endpoint_name(f->endpoint));
                 return;
         }
+        if (f->endpoint == AUTHZ_START_LEGACY) {
+                f->start_body = w->rq.body;
+                f->start_body_len = w->rq.body_len;
+                return;
+        }
         if (authz_body_parse((const char *)w->rq.body, w->rq.body_len, f->endpoint, &w->body,
                              &err) < 0) {
                 snprintf(w->request_error, sizeof(w->request_error), "the %s body: %.900s",
@@ -198,9 +205,10 @@ static void context(struct work *w)
         ctx->engine_status = judge_endpoint_name(w->facts.endpoint);
         if (w->facts.endpoint == AUTHZ_CREATE) {
                 ctx->name = w->uri.has_name ? str_nonempty(w->uri.name) : NULL;
-        } else if (w->facts.endpoint == AUTHZ_EXEC) {
-                /* /containers/{id or name}/exec */
-                size_t n = strlen(path) - strlen("/containers/") - strlen("/exec");
+        } else if (w->facts.endpoint == AUTHZ_EXEC || w->facts.endpoint == AUTHZ_START_LEGACY) {
+                /* /containers/{id or name}/exec or /start */
+                size_t n = strlen(path) - strlen("/containers/") -
+                           strlen(w->facts.endpoint == AUTHZ_EXEC ? "/exec" : "/start");
                 snprintf(w->id, sizeof(w->id), "%.*s", (int)(n < 255 ? n : 255),
                          path + strlen("/containers/"));
                 ctx->id = w->id; /* what the exec names: an id or a name */
