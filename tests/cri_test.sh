@@ -77,7 +77,9 @@ stop() { on_id containerId "$1" | cri StopContainer >/dev/null; }
 stop_pod() { on_id podSandboxId "$1" | cri StopPodSandbox >/dev/null; }
 remove_pod() { on_id podSandboxId "$1" | cri RemovePodSandbox >/dev/null; }
 not() { ! "$@"; }
-record() { jq -c --arg id "$1" 'select(.id == $id)' "$DECISIONS"; }
+# the create's record (a start writes one of its own: the start check)
+record() { jq -c --arg id "$1" 'select(.id == $id and .verb == "create")' "$DECISIONS"; }
+start_record() { jq -c --arg id "$1" 'select(.id == $id and .verb == "start")' "$DECISIONS"; }
 task_running() { ctr task ls -q | grep -qxF "$1"; }
 in_runc() { runc --root "$RUNC_STATE" list -q 2>/dev/null | grep -qxF "$1"; }
 
@@ -94,6 +96,7 @@ app=$(create "$pod" "$SB" app 0 docker.io/edgeguard-test/native:1 /bin/sleep 100
 check "native: CreateContainer" test -n "$app"
 check "native: StartContainer" start "$app"
 check_eq "... ContainerStatus: running" "$(status "$app" | jq -r .status.state)" CONTAINER_RUNNING
+check_eq "... the start check found what create judged" "$(start_record "$app" | jq -r .decision)" allow
 check_eq "... its record names pod, namespace, container and image" \
         "$(record "$app" | jq -r '[.decision, .pod, .namespace, .name, .image] | join(",")')" \
         "allow,sensor,edge,app,docker.io/edgeguard-test/native:1"

@@ -175,7 +175,9 @@ runc_case() { # CASE PATH MESSAGE
         check_contains "$1: runc's log names it" "$(last_error allowed)" "$3"
         check_contains "$1: stderr names it" "$(cat "$T/err")" "$3"
         check_eq "$1: no container" "$(runc "${G[@]}" list -q | grep -c "^$id\$")" 0
-        EDGEGUARD_RUNC=$2 timeout 60 "$EG" "${G[@]}" state sleeper >"$T/out" 2>"$T/err"
+        # a container whose backend edgeguard has not recorded: the
+        # environment's runc is the one (sleeper keeps the runc it was made with)
+        EDGEGUARD_RUNC=$2 timeout 60 "$EG" "${G[@]}" state "$id" >"$T/out" 2>"$T/err"
         check_eq "$1: state exits 1 too" "$?" 1
         check_contains "$1: state names it" "$(cat "$T/err")" "$3"
 }
