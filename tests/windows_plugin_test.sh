@@ -68,7 +68,7 @@ check_contains "windows-create-no-body.json: refused" "$(post "$P1" "$FX/windows
 check_contains "windows-exec-privileged.json: as on Linux (allowed)" "$(post "$P1" "$FX/windows-exec-privileged.json")" '"Allow":true'
 
 # ---- every spelling of Hyper-V dockerd reads
-U=/v1.41/containers/create?name=hv
+U="/v1.41/containers/create?name=hv"
 i=0
 for body in '{"Image":"w","HostConfig":{"Isolation":"hyperv"}}' \
         '{"Image":"w","HostConfig":{"Isolation":"HYPERV"}}' \
