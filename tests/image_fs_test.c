@@ -32,6 +32,8 @@ static const char *at(struct image_fs *fs, const char *path)
         char buf[256];
         const char *p = path;
 
+        if (fs == NULL)
+                return "no image";
         if (image_fs_root(fs, &n, &err) < 0)
                 return snprintf(out, sizeof(out), "root: %.400s", err.msg), out;
         while (*p) {
@@ -79,6 +81,10 @@ static void identify(struct image_fs *fs, const char *arg0, const char *path, st
         struct view v;
         struct exe_query q = {.root_fd = -1, .arg0 = arg0, .path_env = path, .cwd = "/"};
 
+        if (fs == NULL) {
+                exe_facts_reset(out);
+                return;
+        }
         view_init_layers(&v, fs);
         q.view = &v;
         exe_identify(&q, out);
