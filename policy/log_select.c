@@ -51,12 +51,17 @@ static bool same_image(const char *who, const char *image)
                (strncmp(who, image, n) == 0 && strcmp(image + n, ":latest") == 0);
 }
 
-static bool id_is(const char *who, const char *id, size_t id_prefix_min)
+/* Equal, or a prefix of hex digits (as docker takes an id). */
+static bool id_is(const char *who, const char *id)
 {
         size_t n = strlen(who);
 
-        return strcmp(who, id) == 0 ||
-               (n >= id_prefix_min && is_hex(who) && strncmp(who, id, n) == 0);
+        return strcmp(who, id) == 0 || (is_hex(who) && strncmp(who, id, n) == 0);
+}
+
+static const char *without_sha256(const char *s)
+{
+        return strncmp(s, "sha256:", 7) == 0 ? s + 7 : s;
 }
 
 bool log_filter_who(const char *who, const struct log_entry *e)
@@ -67,13 +72,11 @@ bool log_filter_who(const char *who, const struct log_entry *e)
             (strcmp(e->name, who) == 0 || (e->name[0] == '/' && strcmp(e->name + 1, who) == 0) ||
              (who[0] == '/' && strcmp(e->name, who + 1) == 0)))
                 return true;
-        if (e->id && id_is(who, e->id, 1))
+        if (e->id && id_is(who, e->id))
                 return true;
         if (e->image && same_image(who, e->image))
                 return true;
-        if (e->image_id &&
-            (id_is(who, e->image_id, 1) ||
-             (strncmp(e->image_id, "sha256:", 7) == 0 && id_is(who, e->image_id + 7, 1))))
+        if (e->image_id && id_is(without_sha256(who), without_sha256(e->image_id)))
                 return true;
         return e->pod && strcmp(e->pod, who) == 0;
 }
