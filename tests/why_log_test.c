@@ -256,6 +256,33 @@ TEST(who_matches)
 #define T1 "2026-11-30T10:01:00Z"
 #define T2 "2026-11-30T10:02:00Z"
 
+/* The lines joined with '\n', through the reader into s. */
+static void feed_lines(struct log_selection *s, const char *const *lines, size_t n)
+{
+        char text[8192] = "";
+
+        for (size_t i = 0; i < n; i++) {
+                strcat(text, lines[i]);
+                strcat(text, "\n");
+        }
+        feed(s, text);
+}
+
+#define FEED(s, ...)                                                     \
+        do {                                                             \
+                const char *const lines_[] = {__VA_ARGS__};              \
+                feed_lines(s, lines_, sizeof(lines_) / sizeof(*lines_)); \
+        } while (0)
+
+static const char *const web_authz =
+        REC(T0, "refuse", "\"arch\"", ",\"id\":null,\"name\":\"web\",\"door\":\"authz\"");
+static const char *const web_allow = REC(T0, "allow", "null", ",\"id\":\"aaa1\",\"name\":\"web\"");
+static const char *const web_refuse =
+        REC(T1, "refuse", "\"arch\"", ",\"id\":\"bbb2\",\"name\":\"web\"");
+static const char *const other_allow =
+        REC(T1, "allow", "null", ",\"id\":\"ccc3\",\"name\":\"other\"");
+static const char *const start_refuse = REC(T2, "refuse", "\"start\"", ",\"id\":\"bbb2\"");
+
 TEST(select_groups_and_filters)
 {
         struct log_filter f = {.who = "web", .last = 2};
@@ -263,25 +290,7 @@ TEST(select_groups_and_filters)
         const struct log_group *g;
 
         log_select_init(&s, &f);
-        feed(
-                &s,
-                REC(T0, "refuse", "\"arch\"", ",\"id\":null,\"name\":\"web\",\"door\":\"authz\"") "\n" REC(
-                        T0, "allow", "null",
-                        ",\"id\":\"aaa1\",\"name\":\"web\"") "\n"
-                                                             "garbage line\n" REC(
-                                                                     T1, "refuse", "\"arch\"",
-                                                                     ",\"id\":\"bbb2\",\"name\":"
-                                                                     "\"web\"") "\n" REC(T1,
-                                                                                         "allow",
-                                                                                         "null",
-                                                                                         ",\"id\":"
-                                                                                         "\"ccc3\","
-                                                                                         "\"name\":"
-                                                                                         "\"other"
-                                                                                         "\"") "\n" REC(T2,
-                                                                                                        "refuse",
-                                                                                                        "\"start\"",
-                                                                                                        ",\"id\":\"bbb2\"") "\n");
+        FEED(&s, web_authz, web_allow, "garbage line", web_refuse, other_allow, start_refuse);
         CHECK(s.lines == 6 && s.records == 5 && s.matched == 4 && s.faulty == 1);
         CHECK(has_note(&s, "test.jsonl:3: not a decision record"));
         CHECK(s.n_groups == 1);
@@ -297,21 +306,15 @@ TEST(select_groups_and_filters)
 
         f = (struct log_filter){.decision = "allow", .last = 1};
         log_select_init(&s, &f);
-        feed(&s, REC(T0, "allow", "null", ",\"id\":\"aaa1\",\"name\":\"web\"") "\n" REC(
-                         T1, "refuse", "\"arch\"",
-                         ",\"id\":\"bbb2\",\"name\":\"web\"") "\n" REC(T1, "allow", "null",
-                                                                       ",\"id\":\"ccc3\",\"name\":"
-                                                                       "\"other\"") "\n");
+        FEED(&s, web_allow, web_refuse, other_allow);
         CHECK(s.matched == 2 && s.n_groups == 2);
         CHECK(log_group_hit(&s.groups[0], &f, 0)->line == 1);
         log_select_free(&s);
 
+        /* since T1 (1796032860), by rule arch */
         f = (struct log_filter){.rule = "arch", .has_since = true, .since = 1796032860, .last = 1};
         log_select_init(&s, &f);
-        feed(&s, REC(T0, "refuse", "\"arch\"", ",\"name\":\"web\"") "\n" REC(
-                         T1, "refuse", "\"arch\"",
-                         ",\"name\":\"web\"") "\n" REC(T2, "refuse", "\"hooks\"",
-                                                       ",\"name\":\"web\"") "\n");
+        FEED(&s, web_authz, web_refuse, start_refuse);
         CHECK(s.matched == 1 && log_group_hit(&s.groups[0], &f, 0)->line == 2);
         log_select_free(&s);
 }
