@@ -162,9 +162,14 @@ static void repeat_line(FILE *f, const struct log_entry *e)
 
         if (e->repeat_count <= 1)
                 return;
-        snprintf(text, sizeof(text),
-                 "the same decision %lld times since %.40s (%lld of them counted, not logged)",
-                 e->repeat_count, or_empty(e->repeat_since), e->repeat_unlogged);
+        if (e->repeat_unlogged > 0)
+                snprintf(text, sizeof(text),
+                         "the same decision %lld times since %.40s (%lld of them counted, not "
+                         "logged)",
+                         e->repeat_count, or_empty(e->repeat_since), e->repeat_unlogged);
+        else
+                snprintf(text, sizeof(text), "the same decision %lld times since %.40s",
+                         e->repeat_count, or_empty(e->repeat_since));
         explain_line(f, "repeated:", text);
 }
 
