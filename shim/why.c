@@ -165,13 +165,16 @@ static int find_log(const struct options *o, char *path, size_t size, char *how,
                 snprintf(path, size, "%s", env);
                 snprintf(how, how_size, "EDGEGUARD_DECISION_LOG");
         } else {
+                /* p holds the defaults then, and so does the runtime's
+                 * refusal of every create: its records go where these say */
                 if (policy_load(policy_path, named, false, &p, &err) < 0) {
                         fprintf(stderr, "edgeguard why: %s\n", err.msg);
-                        policy_free(&p);
-                        return -1;
+                        snprintf(how, how_size, "where the runtime logs while %s is unusable",
+                                 policy_path);
+                } else {
+                        snprintf(how, how_size, "the decision_log of %s", p.source);
                 }
                 snprintf(path, size, "%s", p.decision_log);
-                snprintf(how, how_size, "the decision_log of %s", p.source);
                 policy_free(&p);
         }
         if (strcmp(path, "-") == 0 || strcmp(path, "syslog") == 0) {

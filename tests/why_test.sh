@@ -63,6 +63,11 @@ done
 # ---- where the log is: the policy's decision_log when the environment names none
 out=$(env -u EDGEGUARD_DECISION_LOG "$EG" why why-arm 2>&1)
 check_contains "the policy's decision_log is read" "$out" "decision log $DECISIONS (the decision_log of $EDGEGUARD_POLICY)"
+echo '{"decision_log": ' >"$T/broken-policy.json"
+out=$(env -u EDGEGUARD_DECISION_LOG "$EG" why --policy "$T/broken-policy.json" --since 1s why-arm 2>&1)
+check_contains "an unusable policy: said, and the log the runtime then writes is read" "$out" \
+        "$T/broken-policy.json"
+check_contains "... the built-in default" "$out" "/var/log/edgeguard/decisions.jsonl (where the runtime logs while $T/broken-policy.json is unusable)"
 out=$("$EG" why --log "$T/none.jsonl" why-arm 2>&1)
 check_eq "no log: exit 1" "$?" 1
 check_contains "... saying where it looked" "$out" "no decision log at $T/none.jsonl (--log)"
