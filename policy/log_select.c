@@ -92,6 +92,7 @@ void log_select_free(struct log_selection *s)
         for (size_t i = 0; i < s->n_groups; i++)
                 free(s->groups[i].hits);
         free(s->groups);
+        free(s->aliases);
         memset(s, 0, sizeof(*s));
 }
 
@@ -108,30 +109,51 @@ __attribute__((format(printf, 2, 3))) static void note(struct log_selection *s, 
         va_end(ap);
 }
 
-static bool group_has_id(const struct log_group *g, const char *id)
+/* The name a record that carries only an id was seen with before. */
+static const char *alias_name(const struct log_selection *s, const char *id)
 {
-        for (size_t i = 0; i < g->n_ids; i++)
-                if (strcmp(g->ids[i], id) == 0)
-                        return true;
-        return false;
+        for (size_t i = 0; i < s->n_aliases; i++) {
+                const struct log_alias *a =
+                        &s->aliases[(s->next_alias + LOG_SELECT_ALIASES_MAX - 1 - i) %
+                                    LOG_SELECT_ALIASES_MAX];
+                if (strcmp(a->id, id) == 0)
+                        return a->name;
+        }
+        return NULL;
 }
 
-/* The module a record belongs to: by name (IoT Edge re-creates a module's
- * container under the same name), else by an id seen with a name before
- * (start's record has only the id), else by id or image. */
-static struct log_group *find_group(struct log_selection *s, const struct log_entry *e,
-                                    const char *key)
+static void remember_alias(struct log_selection *s, const struct log_entry *e)
+{
+        struct log_alias *a;
+        const char *known;
+
+        if (!str_nonempty(e->id) || !str_nonempty(e->name) || strlen(e->id) >= sizeof(a->id))
+                return;
+        if ((known = alias_name(s, e->id)) != NULL && strcmp(known, e->name) == 0)
+                return;
+        if (s->aliases == NULL &&
+            (s->aliases = calloc(LOG_SELECT_ALIASES_MAX, sizeof(*s->aliases))) == NULL) {
+                s->out_of_memory = true;
+                return;
+        }
+        a = &s->aliases[s->next_alias];
+        str_copy(a->id, sizeof(a->id), e->id);
+        str_copy(a->name, sizeof(a->name), e->name);
+        s->next_alias = (s->next_alias + 1) % LOG_SELECT_ALIASES_MAX;
+        if (s->n_aliases < LOG_SELECT_ALIASES_MAX)
+                s->n_aliases++;
+}
+
+static struct log_group *find_group(struct log_selection *s, const char *key)
 {
         for (size_t i = 0; i < s->n_groups; i++)
                 if (strcmp(s->groups[i].key, key) == 0)
                         return &s->groups[i];
-        if (e->name == NULL && e->id != NULL)
-                for (size_t i = 0; i < s->n_groups; i++)
-                        if (group_has_id(&s->groups[i], e->id))
-                                return &s->groups[i];
         return NULL;
 }
 
+/* The module a record belongs to: by name (IoT Edge re-creates a module's
+ * container under the same name), else by id, else by image. */
 static const char *group_key(const struct log_entry *e)
 {
         if (str_nonempty(e->name))
@@ -164,17 +186,6 @@ static struct log_group *new_group(struct log_selection *s, const char *key)
         return g;
 }
 
-static void remember_id(struct log_group *g, const char *id)
-{
-        if (id == NULL || id[0] == '\0' || group_has_id(g, id))
-                return;
-        if (g->n_ids == LOG_SELECT_IDS_MAX) { /* the oldest goes */
-                memmove(g->ids[0], g->ids[1], sizeof(g->ids[0]) * (LOG_SELECT_IDS_MAX - 1));
-                g->n_ids--;
-        }
-        str_copy(g->ids[g->n_ids++], sizeof(g->ids[0]), id);
-}
-
 static bool passes(const struct log_selection *s, const struct log_entry *e)
 {
         const struct log_filter *f = s->filter;
@@ -185,28 +196,20 @@ static bool passes(const struct log_selection *s, const struct log_entry *e)
                 return false;
         if (f->has_since && e->time < f->since)
                 return false;
-        if (log_filter_who(f->who, e))
-                return true;
-        /* a start's record names only the id of a module already matched */
-        if (e->name == NULL && e->id != NULL)
-                for (size_t i = 0; i < s->n_groups; i++)
-                        if (group_has_id(&s->groups[i], e->id))
-                                return true;
-        return false;
+        return log_filter_who(f->who, e);
 }
 
 static void keep(struct log_selection *s, const struct log_entry *e, int file,
                  const struct log_line *line)
 {
         const char *key = group_key(e);
-        struct log_group *g = find_group(s, e, key);
+        struct log_group *g = find_group(s, key);
         const size_t last = s->filter->last;
 
         if (g == NULL && (g = new_group(s, key)) == NULL) {
                 s->groups_dropped++;
                 return;
         }
-        remember_id(g, e->id);
         if (g->count++ == 0)
                 str_copy(g->first_time, sizeof(g->first_time), e->time_text);
         g->by_verdict[e->verdict]++;
@@ -242,6 +245,11 @@ void log_select_line(struct log_selection *s, int file, const char *file_name,
                 return;
         }
         s->records++;
+        /* start's record names only the id: it belongs to the module
+         * that id was created as, whatever the filters kept of that */
+        remember_alias(s, &e);
+        if (e.name == NULL && e.id != NULL)
+                e.name = alias_name(s, e.id);
         if (passes(s, &e)) {
                 s->matched++;
                 keep(s, &e, file, line);

@@ -17,8 +17,10 @@
 #define LOG_SELECT_GROUPS_MAX 256  /* containers told; the rest are counted */
 #define LOG_SELECT_LAST_MAX   1000 /* --last */
 #define LOG_SELECT_NOTES_MAX  8    /* faulty lines named; the rest are counted */
-#define LOG_SELECT_IDS_MAX    4    /* ids remembered per module (it is re-created) */
-#define LOG_SELECT_KEY_MAX    256
+/* Containers whose name is remembered by id, the latest first, for the
+ * records that carry only the id (start's): a device runs dozens. */
+#define LOG_SELECT_ALIASES_MAX 1024
+#define LOG_SELECT_KEY_MAX     256
 
 struct log_filter {
         const char *who; /* a name, id or id prefix, image, image id, pod; NULL: every one */
@@ -48,8 +50,6 @@ struct log_hit {
 
 struct log_group {
         char key[LOG_SELECT_KEY_MAX]; /* the name, else the id, else the image */
-        char ids[LOG_SELECT_IDS_MAX][LOG_SELECT_KEY_MAX];
-        size_t n_ids;
         unsigned long count, by_verdict[3];
         char first_time[40];
         struct log_hit *hits; /* a ring of filter->last; the latest at hits[(next-1) % last] */
@@ -57,8 +57,16 @@ struct log_group {
         unsigned long order; /* the serial of its latest record: groups are told in this order */
 };
 
+/* A container id seen with a name, in any record read (filtered or not). */
+struct log_alias {
+        char id[72];
+        char name[LOG_SELECT_KEY_MAX];
+};
+
 struct log_selection {
         const struct log_filter *filter;
+        struct log_alias *aliases; /* a ring of LOG_SELECT_ALIASES_MAX */
+        size_t n_aliases, next_alias;
         struct log_group *groups;
         size_t n_groups;
         unsigned long groups_dropped; /* records of containers beyond LOG_SELECT_GROUPS_MAX */

@@ -311,6 +311,15 @@ TEST(select_groups_and_filters)
         CHECK(log_group_hit(&s.groups[0], &f, 0)->line == 1);
         log_select_free(&s);
 
+        /* start's record (only the id) is the module's even when the
+         * create that named it was filtered out */
+        f = (struct log_filter){.who = "web", .decision = "refuse", .rule = "start", .last = 1};
+        log_select_init(&s, &f);
+        FEED(&s, web_refuse, other_allow, start_refuse);
+        CHECK(s.matched == 1 && s.n_groups == 1);
+        CHECK_STR(s.groups[0].key, "web");
+        log_select_free(&s);
+
         /* since T1 (1796032860), by rule arch */
         f = (struct log_filter){.rule = "arch", .has_since = true, .since = 1796032860, .last = 1};
         log_select_init(&s, &f);
