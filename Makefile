@@ -153,7 +153,7 @@ WIN_SYSROOT := $(W)/sysroot
 WIN_DEPS := $(W)/.complete
 WIN_CORE_SRCS := oci/authz_json.c oci/authz_request.c oci/binfmt.c oci/capability.c \
 	oci/elf.c oci/error.c oci/gofold.c oci/host.c oci/json_prescan.c oci/json_syntax.c \
-	oci/json_tree.c oci/platform.c oci/rfc3339.c oci/scmp_arch.c oci/sha256.c oci/small_file.c \
+	oci/json_strict.c oci/json_tree.c oci/platform.c oci/rfc3339.c oci/scmp_arch.c oci/sha256.c oci/small_file.c \
 	oci/spec.c oci/spec_parse.c oci/path.c oci/exe.c oci/hooks.c oci/pe.c oci/shebang.c \
 	oci/spec_keyset.c oci/str.c oci/utf8.c oci/whole_file.c oci/device_cgroup.c \
 	policy/authz_decide.c policy/decide.c policy/describe.c policy/hooks_rule.c policy/policy_file.c \
@@ -183,19 +183,32 @@ $(WIN_DEPS): hack/windows-deps.sh
 $(W)/obj/%.o: %.c $(WIN_DEPS)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
-$(W)/libcore.a: $(patsubst %.c,$(W)/obj/%.o,$(WIN_CORE_SRCS))
+# (and the Makefile: the list above is its content; .SECONDARY keeps make
+# from seeing a new member as missing)
+$(W)/libcore.a: $(patsubst %.c,$(W)/obj/%.o,$(WIN_CORE_SRCS)) Makefile
 	@rm -f $@
-	$(WIN_AR) rcs $@ $^
+	$(WIN_AR) rcs $@ $(filter %.o,$^)
 $(W)/edgeguard-authz.exe: $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS)) $(W)/libcore.a
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
 $(W)/tests/%.exe: $(W)/obj/tests/%.o $(W)/libcore.a
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
+# LGPL-2.1 6(a) for the static libmicrohttpd: what relinking needs
+# (README "Windows"), shipped with the .exe.
+WIN_PLUGIN_OBJS := $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS))
+$(W)/relink/relink.sh: $(W)/edgeguard-authz.exe hack/windows-relink.sh
+	rm -rf $(W)/relink
+	mkdir -p $(W)/relink/obj $(W)/relink/lib $(W)/relink/source
+	cp $(WIN_PLUGIN_OBJS) $(W)/libcore.a $(W)/relink/obj/
+	cp $(WIN_SYSROOT)/lib/libyajl_s.a $(W)/relink/lib/
+	cp $(W)/src/libmicrohttpd_* $(W)/relink/source/
+	cp $(WIN_SYSROOT)/libmicrohttpd-COPYING $(WIN_SYSROOT)/yajl-COPYING $(W)/relink/
+	cp hack/windows-relink.sh $@
 # dockerd's Windows pipe, for tests/windows_plugin_test.sh
 $(W)/tests/fake_engine.exe: tests/win/fake_engine.c $(WIN_DEPS)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $<
-windows: $(W)/edgeguard-authz.exe $(WIN_UNIT_BINS) $(W)/tests/fake_engine.exe
+windows: $(W)/edgeguard-authz.exe $(W)/relink/relink.sh $(WIN_UNIT_BINS) $(W)/tests/fake_engine.exe
 
 # Real executables for eight architectures from Debian's archive, for the
 # identification tests; fetched once into the build tree.

@@ -48,7 +48,26 @@ FX=$TOP/tests/data/authz
 P1=$(free_port)
 if ! engine eg_process process || ! plugin "$P1" eg_process; then
         not_ok "the plugin serves on 127.0.0.1:$P1 under wine" "$(cat "$T"/*.log)"
-        finish
+        
+# ---- as a service: started and stopped by the service manager
+P4=$(free_port)
+sc() { wine sc "$@" 2>&1 | tr -d '\r'; }
+state() { sc query edgeguard-authz | sed -n 's/^ *STATE *: [0-9] *//p'; }
+answers() { [[ $(curl -s --max-time 2 -X POST "http://127.0.0.1:$P4/Plugin.Activate") == '{"Implements":["authz"]}' ]]; }
+gone() { ! curl -s --max-time 2 -X POST "http://127.0.0.1:$P4/Plugin.Activate" >/dev/null; }
+stopped() { [[ $(state) == STOPPED ]]; }
+sc create edgeguard-authz binPath= "$(winepath -w "$EXE") --listen 127.0.0.1:$P4 --docker-host npipe:////./pipe/eg_process" >"$T/sc.log"
+check_contains "sc.exe create edgeguard-authz: registered (wine's sc has no qc)" \
+        "$(wine reg query 'HKLM\System\CurrentControlSet\Services\edgeguard-authz' /v ImagePath 2>&1 | tr -d '\r')" \
+        "edgeguard-authz.exe --listen 127.0.0.1:$P4"
+sc start edgeguard-authz >>"$T/sc.log"
+check "sc.exe start: the service answers on 127.0.0.1:$P4" wait_for 60 answers
+check_eq "... and says RUNNING to the service manager" "$(state)" RUNNING
+check_contains "... judging as the console program does" "$(post "$P4" "$FX/windows-hyperv-create.json")" "it asks for Hyper-V isolation"
+sc stop edgeguard-authz >>"$T/sc.log"
+check "sc.exe stop: STOPPED" wait_for 60 stopped
+check "... and the port is closed" gone
+finish
 fi
 ok "the plugin serves on 127.0.0.1:$P1 under wine"
 check_contains "... the host is Windows, with its build" "$(cat "$T/plugin-$P1.log")" "host windows(10.0."
@@ -118,4 +137,23 @@ if plugin "$P3" eg_absent; then
 else
         not_ok "a plugin with no dockerd to ask" "$(cat "$T"/*.log)"
 fi
+
+# ---- as a service: started and stopped by the service manager
+P4=$(free_port)
+sc() { wine sc "$@" 2>&1 | tr -d '\r'; }
+state() { sc query edgeguard-authz | sed -n 's/^ *STATE *: [0-9] *//p'; }
+answers() { [[ $(curl -s --max-time 2 -X POST "http://127.0.0.1:$P4/Plugin.Activate") == '{"Implements":["authz"]}' ]]; }
+gone() { ! curl -s --max-time 2 -X POST "http://127.0.0.1:$P4/Plugin.Activate" >/dev/null; }
+stopped() { [[ $(state) == STOPPED ]]; }
+sc create edgeguard-authz binPath= "$(winepath -w "$EXE") --listen 127.0.0.1:$P4 --docker-host npipe:////./pipe/eg_process" >"$T/sc.log"
+check_contains "sc.exe create edgeguard-authz: registered (wine's sc has no qc)" \
+        "$(wine reg query 'HKLM\System\CurrentControlSet\Services\edgeguard-authz' /v ImagePath 2>&1 | tr -d '\r')" \
+        "edgeguard-authz.exe --listen 127.0.0.1:$P4"
+sc start edgeguard-authz >>"$T/sc.log"
+check "sc.exe start: the service answers on 127.0.0.1:$P4" wait_for 60 answers
+check_eq "... and says RUNNING to the service manager" "$(state)" RUNNING
+check_contains "... judging as the console program does" "$(post "$P4" "$FX/windows-hyperv-create.json")" "it asks for Hyper-V isolation"
+sc stop edgeguard-authz >>"$T/sc.log"
+check "sc.exe stop: STOPPED" wait_for 60 stopped
+check "... and the port is closed" gone
 finish
