@@ -344,6 +344,20 @@ TEST(docker_save_members)
                 CHECK_STR(at(fs, "/bin/script"), "#!/bin/entry");
                 image_fs_free(fs);
         }
+        /* a large file of a member layer, read through the outer stream */
+        for (int i = 0; i < 2; i++) {
+                struct exe_facts *e = malloc(sizeof(*e));
+                fs = tars(&err, i ? gz : plain, 1);
+                identify(fs, "/usr/bin/app", NULL, e);
+                CHECK(e->kind == EXE_ELF);
+                CHECK_STR(e->platform.arch, "arm64");
+                identify(fs, "/usr/bin/real", NULL, e); /* forward in the same stream */
+                CHECK_STR(e->platform.arch, "amd64");
+                identify(fs, "/usr/bin/app", NULL, e); /* backwards: streamed again */
+                CHECK_STR(e->platform.arch, "arm64");
+                image_fs_free(fs);
+                free(e);
+        }
         fs = tars(&err, missing, 1);
         CHECK(fs == NULL && err.errnum == ENOENT && strstr(err.msg, "ccc/layer.tar"));
         image_fs_free(fs);
