@@ -139,6 +139,10 @@ TEST(setup)
         char conf[300];
         snprintf(conf, sizeof(conf), "%s/etc/conf", dirs[2]);
         CHECK(setxattr(conf, "trusted.overlay.opaque", "y", 1, 0) == 0);
+        /* a renamed directory (overlayfs redirect_dir): not modelled */
+        snprintf(conf, sizeof(conf), "%s/red", dirs[2]);
+        CHECK(mkdir(conf, 0755) == 0);
+        CHECK(setxattr(conf, "trusted.overlay.redirect", "/opt", 4, 0) == 0);
 }
 
 TEST(dirs_merge_as_overlayfs)
@@ -158,6 +162,7 @@ TEST(dirs_merge_as_overlayfs)
         CHECK_STR(at(fs, "/opt/app/new"), "new");
         CHECK_STR(at(fs, "/usr/local/bin/tool"), "link:../../bin/real");
         CHECK_STR(at(fs, "/etc/keep/x"), "ENOTDIR");
+        CHECK_STR(at(fs, "/red"), "EREMOTEIO"); /* VIEW_UNKNOWN */
         image_fs_free(fs);
 }
 
@@ -375,6 +380,7 @@ TEST(hostile_layers_are_refused_naming_the_entry)
         CHECK_STR(refusal("h_bomb.tar.gz", "zeros"), "EFBIG");
         CHECK_STR(refusal("h_notar.tar", NULL), "EILSEQ");
         CHECK_STR(refusal("h_truncated.tar", NULL), "EIO");
+        CHECK_STR(refusal("h_redirect.tar", "etc/conf"), "EPERM");
         CHECK_STR(refusal("h_abs.tar", NULL), "ok");
 }
 

@@ -99,6 +99,7 @@ layer("h_links.tar", [
     E("loop/a", kind="link", target="b"), E("loop/b", kind="link", target="a"),
     E("usr/bin/fifo", kind="fifo", mode=0o755),
 ])
+layer("h_redirect.tar", [E("etc/conf", kind="dir", pax={"SCHILY.xattr.trusted.overlay.redirect": "/opt"})])
 with open(os.path.join(out, "h_notar.tar"), "wb") as f:
     f.write(b"this is not a tar file\n" * 100)
 with open(os.path.join(out, "h_truncated.tar"), "wb") as f:
