@@ -229,8 +229,8 @@ static char lay[256];
 /* image_fs_from_tars over files (and "OUTER:MEMBER" members) of lay. */
 static struct image_fs *tars(struct eg_error *err, const char *const *files, size_t n)
 {
-        struct layer_blob b[4];
-        char paths[4][300], members[4][100];
+        struct layer_blob b[8];
+        char paths[8][300], members[8][100];
 
         for (size_t i = 0; i < n; i++) {
                 const char *colon = strchr(files[i], ':');
@@ -426,6 +426,25 @@ TEST(hostile_layers_that_unpack)
         free(e);
 }
 
+TEST(files_of_many_layers_in_turn)
+{
+        const char *files[] = {"base.tar", "h_abs.tar", "h_dup.tar", "top.tar.xz", "mid.tar.gz"};
+        struct eg_error err;
+        struct image_fs *fs = tars(&err, files, 5);
+
+        /* more layers read than cursors kept open: the oldest is closed
+         * and streamed again when needed */
+        for (int round = 0; round < 2; round++) {
+                CHECK(strncmp(at(fs, "/usr/bin/real"), "\177ELF", 4) == 0);
+                CHECK(strncmp(at(fs, "/usr/bin/abs"), "\177ELF", 4) == 0);
+                CHECK_STR(at(fs, "/x"), "second");
+                CHECK(strncmp(at(fs, "/sbin/orig"), "\177ELF", 4) == 0);
+                CHECK_STR(at(fs, "/bin/script"), "#!/bin/entry");
+                CHECK_STR(at(fs, "/etc/keep"), "keep");
+        }
+        image_fs_free(fs);
+}
+
 TEST(image_sources)
 {
         char path[300], *buf = NULL;
@@ -488,4 +507,5 @@ HARNESS_MAIN(RUN(setup); RUN(dirs_merge_as_overlayfs); RUN(dirs_through_the_view
              RUN(facts_of_an_image); RUN(tar_layers_made);
              RUN(tars_merge_as_the_engine_unpacks_them); RUN(tars_through_the_view_and_identifier);
              RUN(docker_save_members); RUN(hostile_layers_are_refused_naming_the_entry);
-             RUN(hostile_layers_that_unpack); RUN(image_sources); RUN(cleanup))
+             RUN(hostile_layers_that_unpack); RUN(files_of_many_layers_in_turn); RUN(image_sources);
+             RUN(cleanup))
