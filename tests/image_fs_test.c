@@ -445,6 +445,33 @@ TEST(files_of_many_layers_in_turn)
         image_fs_free(fs);
 }
 
+TEST(a_windows_layer_rooted_at_files)
+{
+        const char *files[] = {"windows.tar"};
+        struct eg_error err;
+        struct image_fs *fs = tars(&err, files, 1);
+
+        CHECK(image_fs_set_root(fs, "Hives/SYSTEM", &err) < 0 && err.errnum == ENOTDIR);
+        CHECK(image_fs_set_root(fs, "Nope", &err) < 0 && err.errnum == ENOENT);
+        CHECK_STR(at(fs, "/Files/app/x.exe"), "MZ");
+        CHECK(image_fs_set_root(fs, "Files", &err) == 0);
+        CHECK_STR(at(fs, "/app/x.exe"), "MZ");
+        {
+                /* the view's ".." stays at the container's root */
+                struct view v;
+                struct view_node *n = malloc(sizeof(*n));
+                view_init_layers(&v, fs);
+                CHECK(n != NULL && view_lookup(&v, "/", "/../Hives/SYSTEM", n, &err) < 0 &&
+                      err.errnum == ENOENT);
+                CHECK(n != NULL && view_lookup(&v, "/", "/../app/x.exe", n, &err) == 0);
+                if (n && n->fd >= 0)
+                        close(n->fd);
+                view_free(&v);
+                free(n);
+        }
+        image_fs_free(fs);
+}
+
 TEST(image_sources)
 {
         char path[300], *buf = NULL;
@@ -507,5 +534,5 @@ HARNESS_MAIN(RUN(setup); RUN(dirs_merge_as_overlayfs); RUN(dirs_through_the_view
              RUN(facts_of_an_image); RUN(tar_layers_made);
              RUN(tars_merge_as_the_engine_unpacks_them); RUN(tars_through_the_view_and_identifier);
              RUN(docker_save_members); RUN(hostile_layers_are_refused_naming_the_entry);
-             RUN(hostile_layers_that_unpack); RUN(files_of_many_layers_in_turn); RUN(image_sources);
-             RUN(cleanup))
+             RUN(hostile_layers_that_unpack); RUN(files_of_many_layers_in_turn);
+             RUN(a_windows_layer_rooted_at_files); RUN(image_sources); RUN(cleanup))

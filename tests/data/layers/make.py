@@ -68,6 +68,9 @@ layer("top.tar.xz", [
 # base again with a 0/0 device over the arm64 app (overlay2's unpacked form)
 layer("dev0.tar", [E("usr/bin/app", kind="chr", dev=(0, 0)), E("dev/null", kind="chr", dev=(1, 3), mode=0o777)])
 
+# a Windows layer (hcsshim's format): C:\ under Files, the registry under Hives
+layer("windows.tar", [E("Files/app/x.exe", data=b"MZ\n"), E("Hives/SYSTEM", data=b"regf")])
+
 # docker save: <id>/layer.tar members, the outer plain and gzip-compressed
 def outer(name, members, mode):
     with tarfile.open(os.path.join(out, name), mode) as t:
