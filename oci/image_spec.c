@@ -1,5 +1,7 @@
 /* The spec dockerd would give runc for an image run without overrides,
- * reduced to what the facts path reads. */
+ * reduced to what the facts path reads: the process, dockerd's default
+ * capabilities and seccomp profile.  Not modelled (`docker run` options,
+ * not the image's): mounts, masked paths, devices, namespaces. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +25,18 @@ static const char *const default_caps[] = {
         "CAP_KILL",
         "CAP_AUDIT_WRITE",
         NULL,
+};
+
+/* moby's default seccomp profile (profiles/seccomp/default.json): it
+ * errors what it does not list, and its archMap admits the native
+ * architecture with its companions (x86_64: x86, x32; aarch64: arm; ...).
+ * The union of the map stands for "the host's entry", whatever the host. */
+static const char seccomp_default_action[] = "SCMP_ACT_ERRNO";
+static const char *const seccomp_archs[] = {
+        "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",         "SCMP_ARCH_X32",      "SCMP_ARCH_AARCH64",
+        "SCMP_ARCH_ARM",    "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPS",
+        "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_PPC64LE",
+        "SCMP_ARCH_S390X",  "SCMP_ARCH_S390",        "SCMP_ARCH_RISCV64",  NULL,
 };
 
 struct arena {
@@ -71,7 +85,7 @@ int image_config_spec(const struct image_config *c, const struct image_user *u, 
         static const char path_env[] = "PATH=" IMAGE_DEFAULT_PATH;
         const char *cwd = c->working_dir ? c->working_dir : "/";
         bool add_path = !has_path(c);
-        size_t n_args = c->n_entrypoint + c->n_cmd, n_caps = 0;
+        size_t n_args = c->n_entrypoint + c->n_cmd, n_caps = 0, n_archs = 0;
         struct arena a = {0};
 
         memset(out, 0, sizeof(*out));
@@ -81,9 +95,13 @@ int image_config_spec(const struct image_config *c, const struct image_user *u, 
                                     "dockerd refuses it (\"No command specified\")");
         while (default_caps[n_caps])
                 n_caps++;
+        while (seccomp_archs[n_archs])
+                n_archs++;
         a.size = strv_bytes(c->entrypoint, c->n_entrypoint) + strv_bytes(c->cmd, c->n_cmd) +
                  strv_bytes(c->env, c->n_env) + sizeof(path_env) + strlen(cwd) + 1 +
-                 strv_bytes((char *const *)default_caps, n_caps) + sizeof("rootfs");
+                 strv_bytes((char *const *)default_caps, n_caps) +
+                 strv_bytes((char *const *)seccomp_archs, n_archs) + sizeof(seccomp_default_action) +
+                 sizeof("rootfs");
         if ((a.buf = malloc(a.size)) == NULL)
                 return eg_error_set(err, 12, "out of memory");
         out->strings = a.buf;
@@ -134,6 +152,13 @@ int image_config_spec(const struct image_config *c, const struct image_user *u, 
                         if (out->caps[set].items != NULL)
                                 out->caps[set].items[out->caps[set].len++] = name;
         }
+        out->has_seccomp = true;
+        out->seccomp_default_action = arena_put(&a, seccomp_default_action);
+        if (strv_alloc(&out->seccomp_architectures, n_archs, err) < 0)
+                goto fail;
+        for (size_t i = 0; i < n_archs; i++)
+                out->seccomp_architectures.items[out->seccomp_architectures.len++] =
+                        arena_put(&a, seccomp_archs[i]);
         out->strings_used = a.used;
         if (c->has_platform && strcmp(c->platform.os, "windows") == 0)
                 out->has_windows = true;
