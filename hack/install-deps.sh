@@ -19,6 +19,7 @@ packages=(
         debhelper scdoc lintian debootstrap man-db          # make deb, man pages; tests/deb_test.sh
         python3-grpcio python3-protobuf protobuf-compiler   # tests/cri: the kubelet's CRI calls
         podman crun conmon                                  # engines: podman in front, crun behind
+        libarchive-dev                                      # tar layers, docker save, OCI layouts
 )
 
 if [[ $(id -u) -ne 0 ]]; then
