@@ -19,7 +19,10 @@ packages=(
         debhelper scdoc lintian debootstrap man-db          # make deb, man pages; tests/deb_test.sh
         python3-grpcio python3-protobuf protobuf-compiler   # tests/cri: the kubelet's CRI calls
         podman crun conmon                                  # engines: podman in front, crun behind
-        libarchive-dev                                      # tar layers, docker save, OCI layouts
+        libarchive-dev                                      # check --archive/--oci/--image: image layers
+        skopeo umoci                                        # tests: OCI image layouts made offline
+        mingw-w64 cmake wine64 wine                         # the plugin's Windows build, tested under wine
+        golang-github-docker-docker-dev                     # tests: moby's own plugin client, for Windows
 )
 
 if [[ $(id -u) -ne 0 ]]; then

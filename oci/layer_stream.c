@@ -92,9 +92,7 @@ static la_ssize_t read_member(struct archive *inner, void *data, const void **bu
         return n;
 }
 
-/* Positions s->outer at member (its header at ordinal `at`, or the last
- * of that name when at < 0). */
-static int find_member(struct layer_stream *s, const struct layer_blob *b, struct eg_error *err)
+int layer_member_open(struct archive **outer, const struct layer_blob *b, struct eg_error *err)
 {
         long long at = b->member_ordinal, last = -1;
         struct archive_entry *e;
@@ -107,22 +105,22 @@ static int find_member(struct layer_stream *s, const struct layer_blob *b, struc
                                 return eg_error_set(err, ENOENT, "%s: no member %s", b->path,
                                                     b->member);
                         at = last;
-                        archive_read_free(s->outer);
-                        s->outer = NULL;
+                        archive_read_free(*outer);
+                        *outer = NULL;
                 }
-                if (s->outer == NULL && (s->outer = layer_archive_new(err)) == NULL)
+                if (*outer == NULL && (*outer = layer_archive_new(err)) == NULL)
                         return -1;
-                if (archive_read_open_filename(s->outer, b->path, 64 * 1024) != ARCHIVE_OK)
-                        return eg_error_set(
-                                err, archive_errno(s->outer) > 0 ? archive_errno(s->outer) : EIO,
-                                "%s: %s", b->path, layer_archive_error(s->outer));
+                if (archive_read_open_filename(*outer, b->path, 64 * 1024) != ARCHIVE_OK)
+                        return eg_error_set(err,
+                                            archive_errno(*outer) > 0 ? archive_errno(*outer) : EIO,
+                                            "%s: %s", b->path, layer_archive_error(*outer));
                 for (;; i++) {
-                        int r = archive_read_next_header(s->outer, &e);
+                        int r = archive_read_next_header(*outer, &e);
                         if (r == ARCHIVE_EOF)
                                 break;
                         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
                                 return eg_error_set(err, EIO, "%s: %s", b->path,
-                                                    layer_archive_error(s->outer));
+                                                    layer_archive_error(*outer));
                         const char *name = archive_entry_pathname(e);
                         bool match = name &&
                                      layer_name_clean(name, clean, sizeof(clean), err) == 0 &&
@@ -149,7 +147,7 @@ int layer_stream_open(struct layer_stream *s, const struct layer_blob *b, struct
         s->outer = s->inner = NULL;
         s->entry = NULL;
         s->ordinal = -1;
-        if (b->member != NULL && find_member(s, b, err) < 0) {
+        if (b->member != NULL && layer_member_open(&s->outer, b, err) < 0) {
                 layer_stream_close(s);
                 return -1;
         }

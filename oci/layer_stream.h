@@ -44,6 +44,11 @@ int layer_stream_next(struct layer_stream *s, struct archive_entry **e, struct e
 
 void layer_stream_close(struct layer_stream *s);
 
+/* Opens the outer tar b->path into *outer (archive_read_free it, also on
+ * failure when not NULL) positioned at b->member's header, to read its
+ * bytes with archive_read_data.  ENOENT when there is no such member. */
+int layer_member_open(struct archive **outer, const struct layer_blob *b, struct eg_error *err);
+
 /* Cleans a member or entry name as moby's archive package does before
  * using it (filepath.Clean, relative to the archive's root: leading '/'
  * and "./" dropped, "a//b" and "a/./b" folded, "a/../b" is "b"): out is

@@ -16,6 +16,7 @@
 #include "../oci/exe.h"
 #include "../oci/facts.h"
 #include "../oci/image_fs.h"
+#include "../oci/image_source.h"
 #include "../oci/spec.h"
 #include "../oci/view.h"
 #include "harness.h"
@@ -32,6 +33,8 @@ static const char *at(struct image_fs *fs, const char *path)
         char buf[256];
         const char *p = path;
 
+        if (fs == NULL)
+                return "no image";
         if (image_fs_root(fs, &n, &err) < 0)
                 return snprintf(out, sizeof(out), "root: %.400s", err.msg), out;
         while (*p) {
@@ -79,6 +82,10 @@ static void identify(struct image_fs *fs, const char *arg0, const char *path, st
         struct view v;
         struct exe_query q = {.root_fd = -1, .arg0 = arg0, .path_env = path, .cwd = "/"};
 
+        if (fs == NULL) {
+                exe_facts_reset(out);
+                return;
+        }
         view_init_layers(&v, fs);
         q.view = &v;
         exe_identify(&q, out);
@@ -399,6 +406,59 @@ TEST(hostile_layers_that_unpack)
         free(e);
 }
 
+TEST(image_sources)
+{
+        char path[300], *buf = NULL;
+        size_t len = 0;
+        struct eg_error err;
+        struct layer_blob b[2];
+        struct image_source *src;
+        struct image_fs *fs;
+
+        /* a docker save tar: members by clean name, read bounded */
+        snprintf(path, sizeof(path), "%s/save.tar.gz", lay);
+        src = image_source_open(path, &err);
+        CHECK(src != NULL && !image_source_is_dir(src));
+        if (src == NULL)
+                return (void)printf("# %s\n", err.msg);
+        CHECK(image_source_has(src, "aaa/layer.tar") && !image_source_has(src, "aaa"));
+        CHECK(image_source_read(src, "bbb/layer.tar", 1000, &buf, &len, &err) == 0 && len == 200);
+        free(buf);
+        CHECK(image_source_read(src, "aaa/layer.tar", 100, &buf, &len, &err) < 0 &&
+              err.errnum == EFBIG);
+        CHECK(image_source_read(src, "nope", 100, &buf, &len, &err) < 0 && err.errnum == ENOENT);
+        CHECK(image_source_layer(src, "aaa/layer.tar", &b[0], &err) == 0);
+        CHECK(image_source_layer(src, "bbb/layer.tar", &b[1], &err) == 0);
+        fs = image_fs_from_tars(b, 2, &err);
+        CHECK_STR(at(fs, "/etc/keep"), "keep");
+        CHECK_STR(at(fs, "/usr/bin/app"), "ENOENT");
+        image_fs_free(fs);
+        image_source_free(src);
+
+        /* an OCI layout directory: members confined to it */
+        harness_sh("cd %s && mkdir -p oci/blobs/sha256 && cp base.tar oci/blobs/sha256/b1 && "
+                   "cp mid.tar.gz oci/blobs/sha256/b2 && echo '{}' >oci/index.json && "
+                   "ln -s /etc/passwd oci/blobs/sha256/esc",
+                   lay);
+        snprintf(path, sizeof(path), "%s/oci", lay);
+        src = image_source_open(path, &err);
+        CHECK(src != NULL && image_source_is_dir(src));
+        if (src == NULL)
+                return;
+        CHECK(image_source_read(src, "index.json", 100, &buf, &len, &err) == 0 && len == 3);
+        free(buf);
+        CHECK(!image_source_has(src, "blobs/sha256/esc")); /* /etc/passwd of the layout */
+        CHECK(image_source_read(src, "../tars/base.tar", 100, &buf, &len, &err) < 0 &&
+              err.errnum == EPERM);
+        CHECK(image_source_layer(src, "blobs/sha256/b1", &b[0], &err) == 0);
+        CHECK(image_source_layer(src, "blobs/sha256/b2", &b[1], &err) == 0);
+        fs = image_fs_from_tars(b, 2, &err);
+        CHECK_STR(at(fs, "/etc/keep"), "keep");
+        CHECK_STR(at(fs, "/bin/script"), "#!/bin/entry");
+        image_fs_free(fs);
+        image_source_free(src);
+}
+
 TEST(cleanup)
 {
         harness_sh("rm -rf '%s'", top);
@@ -408,4 +468,4 @@ HARNESS_MAIN(RUN(setup); RUN(dirs_merge_as_overlayfs); RUN(dirs_through_the_view
              RUN(facts_of_an_image); RUN(tar_layers_made);
              RUN(tars_merge_as_the_engine_unpacks_them); RUN(tars_through_the_view_and_identifier);
              RUN(docker_save_members); RUN(hostile_layers_are_refused_naming_the_entry);
-             RUN(hostile_layers_that_unpack); RUN(cleanup))
+             RUN(hostile_layers_that_unpack); RUN(image_sources); RUN(cleanup))
