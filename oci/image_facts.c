@@ -29,8 +29,8 @@ static int read_account_file(struct image_fs *fs, const char *path, char **text,
         return 0;
 }
 
-int image_facts_gather(const struct image_config *c, struct image_fs *fs,
-                       struct bundle_facts *out, struct eg_error *err)
+int image_facts_gather(const struct image_config *c, struct image_fs *fs, struct bundle_facts *out,
+                       struct eg_error *err)
 {
         cleanup_free char *passwd = NULL, *group = NULL;
         size_t passwd_len = 0, group_len = 0;

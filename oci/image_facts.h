@@ -19,7 +19,7 @@
 /* Fills out (facts_free it either way).  -1 when no process can be made
  * of the config: no command, or a User the image's files do not resolve
  * (dockerd refuses such a create, naming the user). */
-int image_facts_gather(const struct image_config *c, struct image_fs *fs,
-                       struct bundle_facts *out, struct eg_error *err);
+int image_facts_gather(const struct image_config *c, struct image_fs *fs, struct bundle_facts *out,
+                       struct eg_error *err);
 
 #endif

@@ -60,8 +60,7 @@ static int read_config(struct image_source *src, const char *member, const char 
         return 0;
 }
 
-static int copy_names(struct image_candidate *c, char *const *names, size_t n,
-                      struct eg_error *err)
+static int copy_names(struct image_candidate *c, char *const *names, size_t n, struct eg_error *err)
 {
         if ((c->layers = calloc(n + 1, sizeof(*c->layers))) == NULL)
                 return eg_error_set(err, ENOMEM, "out of memory");
@@ -137,7 +136,8 @@ static int load_manifest(struct image_source *src, const struct image_descriptor
         }
         ret = copy_names(c, names, m.n_layers, err);
         if (ret == 0 && c->config.n_diff_ids != m.n_layers)
-                ret = eg_error_set(err, 0, "the manifest %s has %zu layers, its config %zu diff_ids",
+                ret = eg_error_set(err, 0,
+                                   "the manifest %s has %zu layers, its config %zu diff_ids",
                                    d->digest, m.n_layers, c->config.n_diff_ids);
 out:
         for (size_t i = 0; names && i < m.n_layers; i++)
@@ -169,8 +169,8 @@ static int walk_entry(struct image_source *src, const struct image_descriptor *d
                 struct image_index inner;
                 int ret;
                 if (depth >= IMAGE_LOAD_DEPTH_MAX)
-                        return eg_error_set(err, 0, "%s: indexes nested more than %d deep",
-                                            member, IMAGE_LOAD_DEPTH_MAX);
+                        return eg_error_set(err, 0, "%s: indexes nested more than %d deep", member,
+                                            IMAGE_LOAD_DEPTH_MAX);
                 if (read_verified(src, member, d->digest, IMAGE_MANIFEST_MAX, &text, &len, err) <
                             0 ||
                     image_index_parse(text, len, &inner, err) < 0) {

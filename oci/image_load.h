@@ -34,7 +34,7 @@ struct image_candidate {
          * platform matches; docker save's images are loaded whatever
          * the host (dockerd 20.10 checks no platform on load) */
         bool from_index;
-        bool has_claim;  /* the platform the index entry, else the config, states */
+        bool has_claim; /* the platform the index entry, else the config, states */
         struct platform claim;
         char claim_source[24]; /* "index", "image config" */
         struct image_config config;

@@ -33,10 +33,10 @@ static const char *const default_caps[] = {
  * The union of the map stands for "the host's entry", whatever the host. */
 static const char seccomp_default_action[] = "SCMP_ACT_ERRNO";
 static const char *const seccomp_archs[] = {
-        "SCMP_ARCH_X86_64", "SCMP_ARCH_X86",         "SCMP_ARCH_X32",      "SCMP_ARCH_AARCH64",
-        "SCMP_ARCH_ARM",    "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPS",
-        "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_MIPSEL",  "SCMP_ARCH_PPC64LE",
-        "SCMP_ARCH_S390X",  "SCMP_ARCH_S390",        "SCMP_ARCH_RISCV64",  NULL,
+        "SCMP_ARCH_X86_64",   "SCMP_ARCH_X86",         "SCMP_ARCH_X32",       "SCMP_ARCH_AARCH64",
+        "SCMP_ARCH_ARM",      "SCMP_ARCH_MIPS64",      "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPS",
+        "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_MIPSEL",    "SCMP_ARCH_PPC64LE",
+        "SCMP_ARCH_S390X",    "SCMP_ARCH_S390",        "SCMP_ARCH_RISCV64",   NULL,
 };
 
 struct arena {
@@ -100,8 +100,8 @@ int image_config_spec(const struct image_config *c, const struct image_user *u, 
         a.size = strv_bytes(c->entrypoint, c->n_entrypoint) + strv_bytes(c->cmd, c->n_cmd) +
                  strv_bytes(c->env, c->n_env) + sizeof(path_env) + strlen(cwd) + 1 +
                  strv_bytes((char *const *)default_caps, n_caps) +
-                 strv_bytes((char *const *)seccomp_archs, n_archs) + sizeof(seccomp_default_action) +
-                 sizeof("rootfs");
+                 strv_bytes((char *const *)seccomp_archs, n_archs) +
+                 sizeof(seccomp_default_action) + sizeof("rootfs");
         if ((a.buf = malloc(a.size)) == NULL)
                 return eg_error_set(err, 12, "out of memory");
         out->strings = a.buf;

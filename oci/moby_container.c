@@ -56,7 +56,8 @@ int moby_container_find(int root_fd, const char *name_or_id, char id[65], struct
                         continue;
                 if (++seen > MOBY_CONTAINERS_MAX)
                         break;
-                if (strcmp(e->d_name, name_or_id) == 0 || name_matches(root_fd, e->d_name, name_or_id))
+                if (strcmp(e->d_name, name_or_id) == 0 ||
+                    name_matches(root_fd, e->d_name, name_or_id))
                         str_copy(id, 65, e->d_name);
                 else if (arg_len > 0 && strncmp(e->d_name, name_or_id, arg_len) == 0 &&
                          n_prefix++ == 0)
@@ -66,14 +67,17 @@ int moby_container_find(int root_fd, const char *name_or_id, char id[65], struct
         if (id[0] != '\0')
                 return 0;
         if (seen > MOBY_CONTAINERS_MAX)
-                return eg_error_set(err, 0, "more than %d containers in the store, %.64s not among "
-                                    "the first", MOBY_CONTAINERS_MAX, name_or_id);
+                return eg_error_set(err, 0,
+                                    "more than %d containers in the store, %.64s not among "
+                                    "the first",
+                                    MOBY_CONTAINERS_MAX, name_or_id);
         if (n_prefix == 1) {
                 str_copy(id, 65, prefix_id);
                 return 0;
         }
-        return eg_error_set(err, ENOENT, n_prefix ? "%.64s: more than one container id starts so"
-                                                  : "no container %.64s in the store",
+        return eg_error_set(err, ENOENT,
+                            n_prefix ? "%.64s: more than one container id starts so"
+                                     : "no container %.64s in the store",
                             name_or_id);
 }
 

@@ -88,8 +88,8 @@ int moby_image_resolve(int root_fd, const char *ref, char id[MOBY_IMAGE_ID_SIZE]
 
 /* A layer's or mount's id as the store writes it (64 hex, "-init" for a
  * container's init layer): one plain path component. */
-static int read_layer_id(int root_fd, const char *const parts[], size_t n, char *out,
-                         size_t size, struct eg_error *err)
+static int read_layer_id(int root_fd, const char *const parts[], size_t n, char *out, size_t size,
+                         struct eg_error *err)
 {
         cleanup_free char *text = NULL;
         size_t len;
@@ -150,7 +150,8 @@ int moby_image_open(int root_fd, const char *id, struct moby_image *out, struct 
                 return eg_error_prefix(err, "image/" D "/imagedb/content/sha256/%.12s", id + 7);
         for (size_t i = 0; i < out->config.n_diff_ids; i++) {
                 char cache_id[128];
-                const char *const layer[] = {"image", D, "layerdb", "sha256", chain + 7, "cache-id"};
+                const char *const layer[] = {"image",  D,         "layerdb",
+                                             "sha256", chain + 7, "cache-id"};
                 if (i == 0) {
                         str_copy(chain, sizeof(chain), out->config.diff_ids[0]);
                 } else {
@@ -166,8 +167,8 @@ int moby_image_open(int root_fd, const char *id, struct moby_image *out, struct 
         return 0;
 }
 
-int moby_image_add_container_layer(int root_fd, const char *container_id,
-                                   struct moby_image *img, struct eg_error *err)
+int moby_image_add_container_layer(int root_fd, const char *container_id, struct moby_image *img,
+                                   struct eg_error *err)
 {
         const char *const parts[] = {"image", D, "layerdb", "mounts", container_id, "mount-id"};
         char mount_id[128];

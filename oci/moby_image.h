@@ -28,8 +28,8 @@
 struct moby_image {
         char id[MOBY_IMAGE_ID_SIZE]; /* "sha256:<64 hex>" */
         struct image_config config;
-        size_t n_layers; /* image layers, plus the container's own when read */
-        int *layer_fds;  /* O_RDONLY | O_DIRECTORY, bottom first */
+        size_t n_layers;    /* image layers, plus the container's own when read */
+        int *layer_fds;     /* O_RDONLY | O_DIRECTORY, bottom first */
         char **layer_names; /* "overlay2/<cache-id>/diff" */
 };
 
@@ -45,8 +45,8 @@ int moby_image_resolve(int root_fd, const char *ref, char id[MOBY_IMAGE_ID_SIZE]
 int moby_image_open(int root_fd, const char *id, struct moby_image *out, struct eg_error *err);
 
 /* Adds the container's own layer (its mount-id's diff directory) on top. */
-int moby_image_add_container_layer(int root_fd, const char *container_id,
-                                   struct moby_image *img, struct eg_error *err);
+int moby_image_add_container_layer(int root_fd, const char *container_id, struct moby_image *img,
+                                   struct eg_error *err);
 
 /* image_fs over the layer directories (image_fs_from_dirs). */
 struct image_fs *moby_image_fs(const struct moby_image *img, struct eg_error *err);

@@ -24,8 +24,8 @@ static void image_config(int root_fd, const char *root, struct moby_facts *out)
         size_t len;
         struct eg_error err = {0};
 
-        if (store_read_below(root_fd, parts, 6, "the image config", MOBY_IMAGE_CONFIG_MAX, &text, &len,
-                       &err) < 0) {
+        if (store_read_below(root_fd, parts, 6, "the image config", MOBY_IMAGE_CONFIG_MAX, &text,
+                             &len, &err) < 0) {
                 snprintf(out->detail, sizeof(out->detail),
                          "%.200s/image/%s/imagedb/content/sha256/%.12s...: %.300s", root, c->driver,
                          hex, err.msg);
@@ -79,8 +79,8 @@ void moby_store_read(const char *docker_root, const char *id, struct moby_facts 
                          strerror(errno));
                 return;
         }
-        if (store_read_below(root_fd, config_parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text, &len,
-                       &err) < 0 ||
+        if (store_read_below(root_fd, config_parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text,
+                             &len, &err) < 0 ||
             moby_container_parse(text, len, &out->container, &err) < 0) {
                 /* a missing file says "not ours"; anything else is a fault */
                 if (err.errnum != ENOENT)

@@ -28,8 +28,8 @@ int store_open_below(int root_fd, const char *const parts[], size_t n, int dir,
         return fd;
 }
 
-int store_read_below(int root_fd, const char *const parts[], size_t n, const char *what,
-                     size_t max, char **text, size_t *len, struct eg_error *err)
+int store_read_below(int root_fd, const char *const parts[], size_t n, const char *what, size_t max,
+                     char **text, size_t *len, struct eg_error *err)
 {
         cleanup_close int fd = store_open_below(root_fd, parts, n, 0, err);
         struct stat st;

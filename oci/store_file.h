@@ -17,7 +17,7 @@ int store_open_below(int root_fd, const char *const parts[], size_t n, int dir,
 
 /* Reads the regular file root/parts... (at most max bytes) whole into a
  * malloc'd, NUL-terminated *text. */
-int store_read_below(int root_fd, const char *const parts[], size_t n, const char *what,
-                     size_t max, char **text, size_t *len, struct eg_error *err);
+int store_read_below(int root_fd, const char *const parts[], size_t n, const char *what, size_t max,
+                     char **text, size_t *len, struct eg_error *err);
 
 #endif
