@@ -39,6 +39,8 @@ policy)
 authz_request)
         cp tests/data/authz/*.json "$seeds"/
         max_len=16384 ;;
+why_log)
+        max_len=65536 ;;
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac
