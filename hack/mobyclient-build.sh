@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# mobyclient-build.sh OUTDIR: builds tests/mobyclient (moby 20.10's plugin
+# discovery, API server, authorization middleware and client as the engine
+# plugin's client) for Linux (OUTDIR/mobyclient) and Windows x86-64
+# (OUTDIR/mobyclient.exe), offline, in GOPATH mode, from Debian's Go -dev
+# packages under /usr/share/gocode (hack/install-deps.sh installs them).
+#
+# What Debian's binary packages lack for GOOS=windows:
+#  - golang.org/x/sys/windows: golang-golang-x-sys-dev leaves it out
+#    (its debian/rules: DH_GOLANG_EXCLUDES := plan9 windows), but Debian's
+#    SOURCE package of the same version has it.  It is taken from there,
+#    through a private apt source list under OUTDIR (the machine's apt
+#    configuration is not touched), verified by apt against the archive's
+#    signed index, fetched once (a stamp).
+#  - github.com/Microsoft/go-winio: not in Debian at all.  A stub,
+#    tests/mobyclient/stub/, with the one function the import graph calls
+#    (DialPipe, for npipe:// addresses, which the harness never dials).
+# The Go build cache is OUTDIR/gocache: a second build compiles nothing.
+set -euo pipefail
+out=${1:?usage: mobyclient-build.sh OUTDIR}
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+xsys_version=$(dpkg-query -W -f='${Version}' golang-golang-x-sys-dev)
+xsys=$out/gopath/src/golang.org/x/sys
+stamp=$out/gopath/.x-sys-$xsys_version
+if [[ ! -e $stamp ]]; then
+        apt=$out/apt
+        rm -rf "$apt" "$out/gopath"
+        mkdir -p "$apt/lists/partial" "$apt/src" "$(dirname "$xsys")"
+        # the archive the machine's own apt uses, as a deb-src line
+        uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
+        uri=${uri:-http://deb.debian.org/debian}
+        suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+        printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
+                "$uri" "$suite" >"$apt/sources.list"
+        opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
+                -o "Dir::State::Lists=$apt/lists" -o APT::Sandbox::User=root)
+        apt-get "${opts[@]}" update -qq
+        (cd "$apt/src" && apt-get "${opts[@]}" source -qq "golang-golang-x-sys=$xsys_version" >/dev/null)
+        src=$(find "$apt/src" -mindepth 1 -maxdepth 1 -type d -name 'golang-golang-x-sys-*')
+        [[ -f $src/windows/syscall_windows.go ]] || {
+                echo "mobyclient-build.sh: no windows/ in Debian's golang-golang-x-sys $xsys_version source" >&2
+                exit 1
+        }
+        mv "$src" "$xsys"
+        rm -rf "$apt"
+        touch "$stamp"
+fi
+
+# first: x/sys with its windows/ (the same version as Debian's -dev); then
+# the stub; then Debian's packages
+export GO111MODULE=off GOFLAGS= CGO_ENABLED=0 GOARCH=amd64
+export GOPATH=$out/gopath:$top/tests/mobyclient/stub:/usr/share/gocode
+export GOCACHE=$out/gocache
+cd "$top/tests/mobyclient"
+GOOS=linux go build -trimpath -o "$out/mobyclient" .
+GOOS=windows go build -trimpath -o "$out/mobyclient.exe" .
