@@ -51,7 +51,7 @@ fi
 
 # first: x/sys with its windows/ (the same version as Debian's -dev); then
 # the stub; then Debian's packages
-export GO111MODULE=off GOFLAGS= CGO_ENABLED=0 GOARCH=amd64
+export GO111MODULE=off GOFLAGS='' CGO_ENABLED=0 GOARCH=amd64
 export GOPATH=$out/gopath:$top/tests/mobyclient/stub:/usr/share/gocode
 export GOCACHE=$out/gocache
 cd "$top/tests/mobyclient"
