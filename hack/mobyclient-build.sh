@@ -8,10 +8,9 @@
 # What Debian's binary packages lack for GOOS=windows:
 #  - golang.org/x/sys/windows: golang-golang-x-sys-dev leaves it out
 #    (its debian/rules: DH_GOLANG_EXCLUDES := plan9 windows), but Debian's
-#    SOURCE package of the same version has it.  It is taken from there,
-#    through a private apt source list under OUTDIR (the machine's apt
-#    configuration is not touched), verified by apt against the archive's
-#    signed index, fetched once (a stamp).
+#    SOURCE package of the same version has it.  It is taken from there
+#    (hack/debian-source.sh: a private apt configuration, the machine's is
+#    not touched), once (a stamp).
 #  - github.com/Microsoft/go-winio: not in Debian at all.  A stub,
 #    tests/mobyclient/stub/, with the one function the import graph calls
 #    (DialPipe, for npipe:// addresses, which the harness never dials).
@@ -26,32 +25,19 @@ xsys_version=$(dpkg-query -W -f='${Version}' golang-golang-x-sys-dev)
 xsys=$out/gopath/src/golang.org/x/sys
 stamp=$out/gopath/.x-sys-$xsys_version
 if [[ ! -e $stamp ]]; then
-        apt=$out/apt
-        rm -rf "$apt" "$out/gopath"
-        mkdir -p "$apt/lists/partial" "$apt/src" "$(dirname "$xsys")"
-        # the archive the machine's own apt uses, as a deb-src line
-        uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)
-        uri=${uri:-http://deb.debian.org/debian}
-        suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
-        printf 'deb-src [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] %s %s main\n' \
-                "$uri" "$suite" >"$apt/sources.list"
-        opts=(-o "Dir::Etc::SourceList=$apt/sources.list" -o Dir::Etc::SourceParts=/dev/null
-                -o "Dir::State::Lists=$apt/lists" -o APT::Sandbox::User=root)
-        apt-get "${opts[@]}" update -qq
-        (cd "$apt/src" && apt-get "${opts[@]}" source -qq "golang-golang-x-sys=$xsys_version" >/dev/null)
-        src=$(find "$apt/src" -mindepth 1 -maxdepth 1 -type d -name 'golang-golang-x-sys-*')
-        [[ -f $src/windows/syscall_windows.go ]] || {
+        rm -rf "$out/gopath"
+        mkdir -p "$(dirname "$xsys")"
+        "$top/hack/debian-source.sh" golang-golang-x-sys "$xsys_version" "$xsys"
+        [[ -f $xsys/windows/syscall_windows.go ]] || {
                 echo "mobyclient-build.sh: no windows/ in Debian's golang-golang-x-sys $xsys_version source" >&2
                 exit 1
         }
-        mv "$src" "$xsys"
-        rm -rf "$apt"
         touch "$stamp"
 fi
 
 # first: x/sys with its windows/ (the same version as Debian's -dev); then
 # the stub; then Debian's packages
-export GO111MODULE=off GOFLAGS='' CGO_ENABLED=0 GOARCH=amd64
+export GO111MODULE=off GOFLAGS='' GOPROXY=off CGO_ENABLED=0 GOARCH=amd64
 export GOPATH=$out/gopath:$top/tests/mobyclient/stub:/usr/share/gocode
 export GOCACHE=$out/gocache
 cd "$top/tests/mobyclient"
