@@ -57,7 +57,6 @@ check_harness() {
 }
 # records DECISIONS: the plugin's decisions on creates, in order
 records() { jq -r 'select(.door == "authz") | [.decision, .name, (.rule // "-")] | join(",")' "$1" | tr '\n' ';'; }
-RECORDS="refuse,create-hyperv,hyperv;allow,create-process,-;refuse,raw-hyperv,hyperv;"
 
 # ---- Linux: the plugin on a unix socket, the spec in /etc/docker/plugins
 check_eq "a private /etc/docker (hack/plugin-ns.sh)" "$(findmnt -n -o SOURCE /etc/docker)" edgeguard-etc-docker
@@ -72,7 +71,10 @@ if pid=$("$HELPERS/sd_notify_wait" 30 "$T/plugin.log" -- "$AUTHZ" --socket "$soc
         check_eq "linux: the harness exits 0" "$?" 0
         check_eq "linux: built for linux/amd64" "$(said goos)" linux/amd64
         check_harness linux "unix://$sock" linux
-        check_eq "linux: the plugin recorded each create" "$(records "$T/linux.jsonl")" "$RECORDS"
+        check_eq "linux: a create leaving the isolation to the daemon is allowed (a Linux dockerd has no Hyper-V)" \
+                "$(said create-default) $(said create-default-handler-calls)" "created 1"
+        check_eq "linux: the plugin recorded each create" "$(records "$T/linux.jsonl")" \
+                "refuse,create-hyperv,hyperv;allow,create-process,-;allow,create-default,-;refuse,raw-hyperv,hyperv;"
 else
         not_ok "edgeguard-authz starts and says READY=1" "$(cat "$T/plugin.log")"
 fi
@@ -110,6 +112,13 @@ check_eq "windows: built for windows/amd64" "$(said goos)" windows/amd64
 check_eq "windows: %ProgramData% is C:\\ProgramData (moby's spec directory: C:\\ProgramData\\docker\\plugins)" \
         "$(said programdata)" 'C:\ProgramData'
 check_harness windows "tcp://127.0.0.1:$port" windows
+# no \\.\pipe\docker_engine under wine: the daemon's default isolation
+# cannot be known, and the plugin fails closed
+check_contains "windows: a create leaving the isolation to the daemon, whose default is not known: refused" \
+        "$(said create-default)" "error: Error response from daemon: authorization denied by plugin edgeguard: refused a new container (name create-default, image $IMAGE)"
+check_contains "... by rule hyperv" "$(said create-default)" "[rule hyperv]"
+check_eq "... and the daemon's handler never ran" "$(said create-default-handler-calls)" 0
 check_eq "windows: the plugin recorded each create under C:\\ProgramData\\edgeguard" \
-        "$(records "$PD/edgeguard/decisions.jsonl")" "$RECORDS"
+        "$(records "$PD/edgeguard/decisions.jsonl")" \
+        "refuse,create-hyperv,hyperv;allow,create-process,-;refuse,create-default,hyperv;refuse,raw-hyperv,hyperv;"
 finish

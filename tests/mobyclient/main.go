@@ -186,6 +186,8 @@ func main() {
 	}
 	create("create-hyperv", container.IsolationHyperV)
 	create("create-process", container.IsolationProcess)
+	// the daemon's default: Hyper-V on Windows client editions
+	create("create-default", container.IsolationEmpty)
 
 	// the same refusal seen on the wire: dockerd's status and JSON error
 	code, body, err := raw(base, http.MethodPost, "/v1.41/containers/create?name=raw-hyperv",
