@@ -1,20 +1,14 @@
 /* The yajl callback pass behind authz_request_parse and authz_body_parse,
- * in spec_parse.c's manner: a stack of open containers, each knowing which
- * field its values land in; keys checked for duplicates (spec_keyset) and
- * for Go's case folding onto a field read here (gofold). */
+ * on json_strict.h's core as spec_parse.c is: a stack of open containers,
+ * each knowing which field its values land in; keys checked for duplicates
+ * and for Go's case folding onto a field read here. */
 #include "authz_json.h"
 
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gofold.h"
-#include "json_prescan.h"
-#include "json_syntax.h"
-#include "spec_keyset.h"
-#include "yajl_cleanup.h"
+#include "json_strict.h"
 
 #define REQ_AT(m)  offsetof(struct authz_request, m)
 #define BODY_AT(m) offsetof(struct authz_body, m)
@@ -77,74 +71,18 @@ static const struct aj_field *node_fields(enum aj_node n)
         return NULL;
 }
 
-#define KEY_SHOWN_MAX 48
-
-struct slot {
-        enum aj_kind kind;
-        enum aj_node child;
-        size_t offset, flag;
-};
-
-struct frame {
-        enum aj_node node;
-        bool is_array;
-        uint32_t map_id;
-        size_t index;
-        struct slot slot;
-        char key[KEY_SHOWN_MAX]; /* printable, for messages */
-};
-
+/* Slots are json_strict_slots: kind an aj_kind, child an aj_node, aux the
+ * offset of the value's has_ flag (AJ_NO_FLAG for none). */
 struct parser {
+        struct json_strict js;
         char *base; /* struct authz_request or struct authz_body */
         char **strings;
         size_t *used, size;
         struct authz_body *body; /* for labels; NULL for the envelope */
-        struct eg_error *err;
-        yajl_handle handle;
-        size_t depth;
-        struct frame stack[AUTHZ_DEPTH_MAX + 1];
-        struct spec_keyset keys;
-        uint32_t next_map_id;
-        bool failed;
-        struct slot top;
+        struct json_strict_frame stack[AUTHZ_DEPTH_MAX + 1];
 };
 
-static const struct slot any_slot = {AJ_ANY, AJ_NODE_SKIP, 0, AJ_NO_FLAG};
-
-static void path_of(const struct parser *p, char *out, size_t size)
-{
-        size_t o = 0;
-
-        out[0] = '\0';
-        for (size_t i = 0; i < p->depth && o < size; i++) {
-                const struct frame *f = &p->stack[i];
-                int n = 0;
-                if (f->is_array)
-                        n = snprintf(out + o, size - o, "[%zu]", f->index);
-                else if (f->key[0])
-                        n = snprintf(out + o, size - o, "%s%s", o ? "." : "", f->key);
-                if (n < 0)
-                        break;
-                o += (size_t)n;
-        }
-        if (o == 0)
-                snprintf(out, size, "the document");
-}
-
-__attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const char *fmt, ...)
-{
-        char what[512], where[256];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
-        va_end(ap);
-        path_of(p, where, sizeof(where));
-        eg_error_set(p->err, 0, "%s: %s (byte %zu)", where, what,
-                     p->handle ? yajl_get_bytes_consumed(p->handle) : 0);
-        p->failed = true;
-        return 0;
-}
+#define fail(p, ...) json_strict_fail(&(p)->js, __VA_ARGS__)
 
 static const char *expected(enum aj_kind k)
 {
@@ -169,10 +107,14 @@ static const char *expected(enum aj_kind k)
         return "anything";
 }
 
+static const struct json_strict_slot *current(const struct parser *p)
+{
+        return json_strict_current(&p->js);
+}
+
 static int wrong_type(struct parser *p, const char *got)
 {
-        const struct slot *s = p->depth ? &p->stack[p->depth - 1].slot : &p->top;
-        return fail(p, "%s where %s is expected", got, expected(s->kind));
+        return fail(p, "%s where %s is expected", got, expected((enum aj_kind)current(p)->kind));
 }
 
 /* The member at offset in the struct being filled (void *: its type is
@@ -182,44 +124,23 @@ static void *member(const struct parser *p, size_t offset)
         return p->base + offset;
 }
 
-static const struct slot *current(const struct parser *p)
+static void set_flag(struct parser *p, const struct json_strict_slot *s)
 {
-        return p->depth == 0 ? &p->top : &p->stack[p->depth - 1].slot;
+        if (s->aux != AJ_NO_FLAG)
+                *(bool *)member(p, s->aux) = true;
 }
 
-static void set_flag(struct parser *p, const struct slot *s)
+static int push(struct parser *p, enum aj_node node, bool is_array, struct json_strict_slot slot)
 {
-        if (s->flag != AJ_NO_FLAG)
-                *(bool *)member(p, s->flag) = true;
-}
-
-static int push(struct parser *p, enum aj_node node, bool is_array, struct slot slot)
-{
-        struct frame *f;
-
-        if (p->depth >= AUTHZ_DEPTH_MAX)
-                return fail(p, "nested deeper than %d levels", AUTHZ_DEPTH_MAX);
-        f = &p->stack[p->depth++];
-        memset(f, 0, sizeof(*f));
-        f->node = node;
-        f->is_array = is_array;
-        f->slot = slot;
-        if (!is_array)
-                f->map_id = ++p->next_map_id;
-        return 1;
+        return json_strict_push(&p->js, (int)node, is_array, slot);
 }
 
 static int value_done(struct parser *p)
 {
-        if (p->depth > 0) {
-                struct frame *f = &p->stack[p->depth - 1];
-                if (f->is_array)
-                        f->index++;
-                else
-                        f->slot = any_slot;
-        }
-        return 1;
+        return json_strict_value_done(&p->js);
 }
+
+static const struct json_strict_slot any_slot = {AJ_ANY, AJ_NODE_SKIP, 0, AJ_NO_FLAG};
 
 static char *copy_string(struct parser *p, const unsigned char *s, size_t len)
 {
@@ -259,9 +180,9 @@ static int append_string(struct parser *p, struct authz_strv *v, const unsigned 
 static int on_null(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current(p);
+        const struct json_strict_slot *s = current(p);
 
-        if (p->depth == 0)
+        if (p->js.depth == 0)
                 return fail(p, "null where an object is expected");
         if (s->kind == AJ_STRINGS_ITEM || s->kind == AJ_LABEL_VALUE)
                 return wrong_type(p, "null");
@@ -271,7 +192,7 @@ static int on_null(void *ctx)
 static int on_boolean(void *ctx, int value)
 {
         struct parser *p = ctx;
-        const struct slot *s = current(p);
+        const struct json_strict_slot *s = current(p);
 
         if (s->kind == AJ_BOOL) {
                 *(bool *)member(p, s->offset) = value != 0;
@@ -292,7 +213,8 @@ static int on_number(void *ctx, const char *text, size_t len)
         return value_done(p);
 }
 
-static int on_base64(struct parser *p, const struct slot *s, const unsigned char *text, size_t len)
+static int on_base64(struct parser *p, const struct json_strict_slot *s, const unsigned char *text,
+                     size_t len)
 {
         struct authz_request *r = member(p, 0);
         long n;
@@ -314,7 +236,7 @@ static int on_base64(struct parser *p, const struct slot *s, const unsigned char
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
         struct parser *p = ctx;
-        const struct slot *slot = current(p);
+        const struct json_strict_slot *slot = current(p);
         char **target;
 
         switch (slot->kind) {
@@ -349,7 +271,7 @@ static int on_string(void *ctx, const unsigned char *s, size_t len)
 static int on_start_map(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current(p);
+        const struct json_strict_slot *s = current(p);
 
         if (s->kind == AJ_ANY)
                 return push(p, AJ_NODE_SKIP, false, any_slot);
@@ -362,8 +284,8 @@ static int on_start_map(void *ctx)
 static int on_start_array(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current(p);
-        struct slot item = *s;
+        const struct json_strict_slot *s = current(p);
+        struct json_strict_slot item = *s;
 
         if (s->kind == AJ_ANY)
                 return push(p, AJ_NODE_SKIP, true, any_slot);
@@ -378,8 +300,7 @@ static int on_end_container(void *ctx)
 {
         struct parser *p = ctx;
 
-        p->depth--;
-        return value_done(p);
+        return json_strict_pop(&p->js);
 }
 
 static int label_key(struct parser *p, const unsigned char *key, size_t len)
@@ -395,54 +316,24 @@ static int label_key(struct parser *p, const unsigned char *key, size_t len)
                 return fail(p, "out of memory");
         b->labels = n;
         b->labels[b->n_labels++] = (struct authz_label){k, NULL};
-        p->stack[p->depth - 1].slot = (struct slot){AJ_LABEL_VALUE, AJ_NODE_SKIP, 0, AJ_NO_FLAG};
+        p->js.stack[p->js.depth - 1].slot =
+                (struct json_strict_slot){AJ_LABEL_VALUE, AJ_NODE_SKIP, 0, AJ_NO_FLAG};
         return 1;
-}
-
-static void keep_key(struct frame *f, const unsigned char *key, size_t len)
-{
-        size_t o = 0;
-
-        for (size_t i = 0; i < len && o + 4 < KEY_SHOWN_MAX; i++)
-                f->key[o++] = (key[i] < 0x20 || key[i] == '"' || key[i] == '\\' || key[i] == 0x7f)
-                                      ? '?'
-                                      : (char)key[i];
-        while (o > 0 && ((unsigned char)f->key[o - 1] & 0xc0) == 0xc0)
-                o--;
-        if (o < len)
-                memcpy(f->key + o, "...", 3), o += 3;
-        f->key[o] = '\0';
 }
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len)
 {
         struct parser *p = ctx;
-        struct frame *f = &p->stack[p->depth - 1];
-        const struct aj_field *fields = node_fields(f->node);
-        int dup;
+        struct json_strict_frame *f = &p->js.stack[p->js.depth - 1];
+        const struct aj_field *fd;
 
-        keep_key(f, key, len);
-        dup = spec_keyset_add(&p->keys, f->map_id, (const char *)key, len);
-        if (dup < 0)
-                return fail(p, "out of memory");
-        if (dup > 0)
-                return fail(p, "duplicate key (Go would keep the last one)");
+        if (!json_strict_key(&p->js, key, len, node_fields((enum aj_node)f->node), sizeof(*fd),
+                             "dockerd", (const void **)&fd))
+                return 0;
         if (f->node == AJ_NODE_LABELS)
                 return label_key(p, key, len);
-        if (fields == NULL)
-                return 1;
-        for (const struct aj_field *fd = fields; fd->name; fd++) {
-                if (strlen(fd->name) == len && memcmp(fd->name, key, len) == 0) {
-                        f->slot = (struct slot){fd->kind, fd->child, fd->offset, fd->flag};
-                        return 1;
-                }
-        }
-        for (const struct aj_field *fd = fields; fd->name; fd++)
-                if (gofold_equal((const char *)key, len, fd->name))
-                        return fail(p,
-                                    "key that dockerd (Go's case-insensitive match) reads as "
-                                    "\"%s\"",
-                                    fd->name);
+        if (fd != NULL)
+                f->slot = (struct json_strict_slot){fd->kind, fd->child, fd->offset, fd->flag};
         return 1;
 }
 
@@ -461,37 +352,16 @@ static const yajl_callbacks callbacks = {
 int authz_json_parse(const char *text, size_t len, size_t max, enum aj_node top, void *base,
                      char **strings, size_t *used, struct authz_body *body, struct eg_error *err)
 {
-        struct parser p = {
-                .base = base, .strings = strings, .used = used, .body = body, .err = err};
-        cleanup_yajl_handle yajl_handle h = NULL;
-        char what[256], where[256];
-        yajl_status st;
-        bool at_end = false;
-        int ret = 0;
+        struct parser p = {.base = base, .strings = strings, .used = used, .body = body};
 
-        p.top = (struct slot){AJ_OBJECT, top, 0, AJ_NO_FLAG};
-        if (len > max)
-                return eg_error_set(err, 0, "%zu bytes, over the %zu-byte limit", len, max);
-        if (json_prescan(text, len, err) < 0)
+        if (json_strict_check(text, len, max, err) < 0)
                 return -1;
         p.size = len + 1;
         if ((*strings = malloc(p.size)) == NULL)
                 return eg_error_set(err, 0, "out of memory");
-        if ((h = yajl_alloc(&callbacks, NULL, &p)) == NULL)
-                return eg_error_set(err, 0, "out of memory");
-        p.handle = h;
-        st = yajl_parse(h, (const unsigned char *)text, len);
-        if (st == yajl_status_ok) {
-                st = yajl_complete_parse(h);
-                at_end = st != yajl_status_ok;
-        }
-        if (p.failed) {
-                ret = -1;
-        } else if (st != yajl_status_ok) {
-                size_t at = json_syntax_error(h, text, len, at_end, what, sizeof(what));
-                path_of(&p, where, sizeof(where));
-                ret = eg_error_set(err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
-        }
-        spec_keyset_free(&p.keys);
-        return ret;
+        p.js = (struct json_strict){.err = err,
+                                    .stack = p.stack,
+                                    .max_depth = AUTHZ_DEPTH_MAX,
+                                    .top = {AJ_OBJECT, top, 0, AJ_NO_FLAG}};
+        return json_strict_run(&p.js, &callbacks, &p, text, len);
 }

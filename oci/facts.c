@@ -211,12 +211,14 @@ static void windows_path_list(const char *in, char *out, size_t size)
         }
 }
 
+/* view: the image's view (a layered image), or NULL: root_fd alone. */
 static void look_at_windows_executable(struct bundle_facts *f, int root_fd,
-                                       enum rootfs_resolver resolver)
+                                       enum rootfs_resolver resolver, struct view *view)
 {
         char arg0[PATH_MAX], cwd[PATH_MAX], path[8192];
         const char *env_path = spec_env(&f->spec, "PATH");
-        struct exe_query q = {.root_fd = root_fd, .resolver = resolver, .windows = true};
+        struct exe_query q = {
+                .root_fd = root_fd, .resolver = resolver, .windows = true, .view = view};
 
         if (f->spec.args.len == 0) {
                 snprintf(f->exe.reason, sizeof(f->exe.reason), "process.args is empty");
@@ -280,6 +282,8 @@ static int open_root(struct bundle_facts *f, int bundle_fd)
         return fd;
 }
 
+static void identify_in_view(struct bundle_facts *f, const struct exe_query *q);
+
 static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootfs_resolver resolver)
 {
         const char *root = f->spec.root_path;
@@ -302,7 +306,7 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
         if (root_fd < 0)
                 return;
         if (f->spec.has_windows) {
-                look_at_windows_executable(f, root_fd, resolver);
+                look_at_windows_executable(f, root_fd, resolver, NULL);
                 return;
         }
         if (view_build(&view, root_fd, bundle_fd, &f->spec, &err) < 0) {
@@ -314,10 +318,56 @@ static void look_at_executable(struct bundle_facts *f, int bundle_fd, enum rootf
         }
         q.root_fd = root_fd;
         q.view = &view;
-        exe_identify(&q, &f->exe);
-        f->exe_mount = mount_of(f, &view, f->exe.layer);
-        look_behind(f, &q);
+        identify_in_view(f, &q);
         view_free(&view);
+}
+
+/* args[0] and what it executes, in the container's view: the one path a
+ * bundle and an image share. */
+static void identify_in_view(struct bundle_facts *f, const struct exe_query *q)
+{
+        exe_identify(q, &f->exe);
+        f->exe_mount = mount_of(f, q->view, f->exe.layer);
+        look_behind(f, q);
+}
+
+static void look_at_layers(struct bundle_facts *f, struct image_fs *fs)
+{
+        struct view view;
+        struct eg_error err;
+        struct exe_query q = {
+                .root_fd = -1,
+                .arg0 = f->spec.args.len ? f->spec.args.items[0] : NULL,
+                .path_env = spec_env(&f->spec, "PATH"),
+                .cwd = f->spec.cwd,
+        };
+
+        f->exe_checked = true;
+        if (view_build_layers(&view, fs, &f->spec, &err) < 0) {
+                view_free(&view);
+                f->exe.view_unknown = true;
+                str_printf_first(f->exe.reason, sizeof(f->exe.reason), "the container's view: %s",
+                                 err.msg);
+                return;
+        }
+        if (f->spec.has_windows)
+                look_at_windows_executable(f, -1, ROOTFS_AUTO, &view);
+        else {
+                q.view = &view;
+                identify_in_view(f, &q);
+        }
+        view_free(&view);
+}
+
+/* What the spec itself says: its OS sections and annotations. */
+static void spec_os(struct bundle_facts *out)
+{
+        out->spec_os_conflict = out->spec.has_windows && out->spec.has_linux;
+        str_copy(out->spec_os, sizeof(out->spec_os),
+                 out->spec.has_windows ? "windows"
+                 : out->spec.has_linux ? "linux"
+                                       : "");
+        declared_platform(out);
 }
 
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
@@ -336,15 +386,24 @@ int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct b
         if (spec_read_at(bundle_fd, &out->spec, &out->config_st, err) < 0)
                 return eg_error_prefix(err, "bundle %s", bundle_dir);
 
-        out->spec_os_conflict = out->spec.has_windows && out->spec.has_linux;
-        str_copy(out->spec_os, sizeof(out->spec_os),
-                 out->spec.has_windows ? "windows"
-                 : out->spec.has_linux ? "linux"
-                                       : "");
-        declared_platform(out);
+        spec_os(out);
         look_at_executable(out, bundle_fd, resolver);
         if (hooks_gather(&out->spec, bundle_fd, resolver, &out->hooks, err) < 0)
                 return eg_error_prefix(err, "bundle %s", bundle_dir);
+        return 0;
+}
+
+int facts_gather_image(struct spec *s, struct image_fs *fs, struct bundle_facts *out,
+                       struct eg_error *err)
+{
+        memset(out, 0, offsetof(struct bundle_facts, exe));
+        exe_facts_reset(&out->exe);
+        out->spec = *s;
+        memset(s, 0, sizeof(*s));
+        if (fs == NULL)
+                return eg_error_set(err, EINVAL, "no image file system");
+        spec_os(out);
+        look_at_layers(out, fs);
         return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "exe.h"
 #include "hooks.h"
+#include "image_fs.h"
 #include "platform.h"
 #include "rootfs.h"
 #include "spec.h"
@@ -74,6 +75,18 @@ struct bundle_facts {
  * facts_free() out either way. */
 int facts_gather(const char *bundle_dir, enum rootfs_resolver resolver, struct bundle_facts *out,
                  struct eg_error *err);
+
+/* An image judged as a bundle is, by the same path: s is the spec the
+ * caller synthesized from the image config (process.args = Entrypoint +
+ * Cmd, env, cwd, user; a linux or windows section for the image's OS;
+ * annotations org.opencontainers.image.* for the platform it declares),
+ * moved into out->spec (s is left empty: spec_free on it is a no-op); fs
+ * (borrowed) is the image's root filesystem, looked at as runc's init
+ * would with no mounts but the spec's.  bundle_st, config_st and hooks
+ * stay empty: there is no bundle.  Returns -1 only on a NULL fs; what the
+ * layers hold is reported in out->exe.  facts_free() out either way. */
+int facts_gather_image(struct spec *s, struct image_fs *fs, struct bundle_facts *out,
+                       struct eg_error *err);
 
 /* Takes the engine's word for the declared platform (or its problem with
  * it) when the spec's annotations declare none: they were set for this

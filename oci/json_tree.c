@@ -1,72 +1,20 @@
 #include "json_tree.h"
 
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "json_prescan.h"
-#include "json_syntax.h"
-#include "spec_keyset.h"
-#include "yajl_cleanup.h"
+#include "cleanup.h"
+#include "json_strict.h"
 
-struct tree_frame {
-        struct json_value *v;
-        uint32_t map_id;
-};
-
+/* The core's frames keep the path and the key set; values[i] is the
+ * container stack[i] fills. */
 struct tree_parser {
+        struct json_strict js;
         struct json_value *root;
-        bool root_done;
-        size_t depth, max_depth;
-        struct tree_frame *stack;
-        struct spec_keyset keys;
-        uint32_t next_map_id;
-        yajl_handle handle;
-        struct eg_error *err;
-        bool failed;
+        struct json_value **values;
 };
 
-/* "exceptions[2].rules": where the parser is, for messages. */
-static void tree_path(const struct tree_parser *p, char *out, size_t size)
-{
-        size_t o = 0;
-
-        out[0] = '\0';
-        for (size_t i = 0; i < p->depth && o < size; i++) {
-                const struct json_value *v = p->stack[i].v;
-                int n = 0;
-                if (v->len == 0)
-                        break;
-                if (v->type == JSON_ARRAY)
-                        n = snprintf(out + o, size - o, "[%zu]", v->len - 1);
-                else
-                        n = snprintf(out + o, size - o, "%s%.48s", o ? "." : "",
-                                     v->keys[v->len - 1]);
-                if (n < 0)
-                        break;
-                o += (size_t)n;
-        }
-        if (o == 0)
-                snprintf(out, size, "the document");
-}
-
-__attribute__((format(printf, 2, 3))) static int tree_fail(struct tree_parser *p, const char *fmt,
-                                                           ...)
-{
-        char what[256], where[256];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
-        va_end(ap);
-        tree_path(p, where, sizeof(where));
-        eg_error_set(p->err, 0, "%s: %s (byte %zu)", where, what,
-                     p->handle ? yajl_get_bytes_consumed(p->handle) : 0);
-        p->failed = true;
-        return 0;
-}
+#define tree_fail(p, ...) json_strict_fail(&(p)->js, __VA_ARGS__)
 
 /* Room for one more of `len` elements; capacities are powers of two from
  * 4, so len alone says when the array is full. */
@@ -89,11 +37,9 @@ static struct json_value *next_value(struct tree_parser *p)
 {
         struct json_value *c;
 
-        if (p->depth == 0) {
-                p->root_done = true;
+        if (p->js.depth == 0)
                 return p->root;
-        }
-        c = p->stack[p->depth - 1].v;
+        c = p->values[p->js.depth - 1];
         if (c->type == JSON_OBJECT)
                 return &c->items[c->len - 1];
         if (!room_for_one((void **)&c->items, c->len, sizeof(*c->items))) {
@@ -132,7 +78,7 @@ static int on_scalar(struct tree_parser *p, enum json_type type, bool b, const u
         v->boolean = b;
         if (s != NULL && (v->text = tree_strdup(p, s, len)) == NULL)
                 return 0;
-        return 1;
+        return json_strict_value_done(&p->js);
 }
 
 static int on_null(void *ctx)
@@ -159,15 +105,16 @@ static int open_container(struct tree_parser *p, enum json_type type)
 {
         struct json_value *v;
 
-        if (p->depth >= p->max_depth)
-                return tree_fail(p, "nested deeper than %zu levels", p->max_depth);
+        /* the depth first: no value for a container that cannot open */
+        if (p->js.depth >= p->js.max_depth)
+                return json_strict_push(&p->js, (int)type, type == JSON_ARRAY,
+                                        (struct json_strict_slot){0, 0, 0, 0});
         if ((v = next_value(p)) == NULL)
                 return 0;
         v->type = type;
-        p->stack[p->depth].v = v;
-        p->stack[p->depth].map_id = type == JSON_OBJECT ? ++p->next_map_id : 0;
-        p->depth++;
-        return 1;
+        p->values[p->js.depth] = v;
+        return json_strict_push(&p->js, (int)type, type == JSON_ARRAY,
+                                (struct json_strict_slot){0, 0, 0, 0});
 }
 
 static int on_start_map(void *ctx)
@@ -184,20 +131,19 @@ static int on_end(void *ctx)
 {
         struct tree_parser *p = ctx;
 
-        p->depth--;
-        return 1;
+        return json_strict_pop(&p->js);
 }
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len)
 {
         struct tree_parser *p = ctx;
-        struct tree_frame *f = &p->stack[p->depth - 1];
-        struct json_value *o = f->v;
+        struct json_value *o = p->values[p->js.depth - 1];
+        const void *unused;
         char *k;
-        int dup = spec_keyset_add(&p->keys, f->map_id, (const char *)key, len);
 
-        if (dup < 0)
-                return tree_fail(p, "out of memory");
+        /* any key is read: no field table, no folding */
+        if (!json_strict_key(&p->js, key, len, NULL, 0, NULL, &unused))
+                return 0;
         if ((k = tree_strdup(p, key, len)) == NULL)
                 return 0;
         if (!room_for_one((void **)&o->items, o->len, sizeof(*o->items)) ||
@@ -207,8 +153,6 @@ static int on_map_key(void *ctx, const unsigned char *key, size_t len)
         }
         memset(&o->items[o->len], 0, sizeof(*o->items));
         o->keys[o->len++] = k;
-        if (dup > 0)
-                return tree_fail(p, "duplicate key");
         return 1;
 }
 
@@ -227,40 +171,20 @@ static const yajl_callbacks tree_callbacks = {
 int json_parse(const char *text, size_t len, size_t max_size, size_t max_depth,
                struct json_value *out, struct eg_error *err)
 {
-        struct tree_parser p = {.root = out, .max_depth = max_depth, .err = err};
-        cleanup_yajl_handle yajl_handle h = NULL;
-        yajl_status st;
-        bool complete_failed = false;
-        int ret = 0;
+        struct tree_parser p = {.root = out};
+        cleanup_free struct json_strict_frame *stack = NULL;
+        cleanup_free struct json_value **values = NULL;
 
         memset(out, 0, sizeof(*out));
-        if (len > max_size)
-                return eg_error_set(err, 0, "%zu bytes, over the %zu-byte limit", len, max_size);
-        if (json_prescan(text, len, err) < 0)
+        if (json_strict_check(text, len, max_size, err) < 0)
                 return -1;
-        p.stack = calloc(max_depth + 1, sizeof(*p.stack));
-        h = yajl_alloc(&tree_callbacks, NULL, &p);
-        if (p.stack == NULL || h == NULL) {
-                free(p.stack);
+        stack = calloc(max_depth + 1, sizeof(*stack));
+        values = calloc(max_depth + 1, sizeof(*values));
+        if (stack == NULL || values == NULL)
                 return eg_error_set(err, 0, "out of memory");
-        }
-        p.handle = h;
-        st = yajl_parse(h, (const unsigned char *)text, len);
-        if (st == yajl_status_ok) {
-                st = yajl_complete_parse(h);
-                complete_failed = st != yajl_status_ok;
-        }
-        if (p.failed) {
-                ret = -1;
-        } else if (st != yajl_status_ok) {
-                char what[200], where[256];
-                size_t at = json_syntax_error(h, text, len, complete_failed, what, sizeof(what));
-                tree_path(&p, where, sizeof(where));
-                ret = eg_error_set(err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
-        }
-        spec_keyset_free(&p.keys);
-        free(p.stack);
-        return ret;
+        p.values = values;
+        p.js = (struct json_strict){.err = err, .stack = stack, .max_depth = max_depth};
+        return json_strict_run(&p.js, &tree_callbacks, &p, text, len);
 }
 
 void json_free(struct json_value *v)

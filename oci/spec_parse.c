@@ -3,17 +3,12 @@
 #include "spec.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gofold.h"
-#include "json_prescan.h"
-#include "json_syntax.h"
-#include "spec_keyset.h"
-#include "yajl_cleanup.h"
+#include "json_strict.h"
 
 enum node {
         NODE_SKIP, /* a subtree nothing is read from */
@@ -225,101 +220,18 @@ static const struct field *node_fields(enum node n)
         return NULL;
 }
 
-struct slot {
-        enum slot_kind kind;
-        enum node child;
-        size_t offset;
-        enum node element; /* the array element offset is into; NODE_TOP: struct spec */
-};
-
-#define KEY_SHOWN_MAX 48
-
-struct frame {
-        enum node node;
-        bool is_array;
-        uint32_t map_id;
-        size_t index;     /* arrays: the element being read */
-        struct slot slot; /* maps: the current key's value; arrays: every element */
-        /* maps: the current key's first bytes as read (made printable only
-         * for a message: most keys never are in one) and its whole length */
-        unsigned char key[KEY_SHOWN_MAX];
-        size_t key_len;
-};
-
+/* Slots are json_strict_slots: kind a slot_kind, child a node, aux the
+ * array element node whose struct offset is into (NODE_TOP: struct spec). */
 struct parser {
+        struct json_strict js;
         struct spec *spec;
-        struct eg_error *err;
-        yajl_handle handle;
-        size_t depth;
-        struct frame stack[SPEC_DEPTH_MAX + 1];
-        struct spec_keyset keys;
-        uint32_t next_map_id;
-        bool failed;
+        struct json_strict_frame stack[SPEC_DEPTH_MAX + 1];
 };
 
-static const struct slot top_slot = {SLOT_OBJECT, NODE_TOP, NO_FLAG, NODE_TOP};
-static const struct slot any_slot = {SLOT_ANY, NODE_SKIP, 0, NODE_TOP};
+static const struct json_strict_slot top_slot = {SLOT_OBJECT, NODE_TOP, NO_FLAG, NODE_TOP};
+static const struct json_strict_slot any_slot = {SLOT_ANY, NODE_SKIP, 0, NODE_TOP};
 
-/* ---- messages ---- */
-
-/* A key as it may appear in a message: control characters and quotes
- * replaced, cut short at a character boundary.  key holds the first
- * KEY_SHOWN_MAX bytes of a key of len. */
-static void shown_key(const unsigned char *key, size_t len, char *out)
-{
-        size_t o = 0;
-
-        for (size_t i = 0; i < len && i < KEY_SHOWN_MAX && o + 4 < KEY_SHOWN_MAX; i++) {
-                unsigned char c = key[i];
-                if ((c & 0xc0) == 0x80 && o == 0)
-                        continue;
-                out[o++] = (c < 0x20 || c == 0x7f || c == '"' || c == '\\') ? '?' : (char)c;
-        }
-        while (o > 0 && ((unsigned char)out[o - 1] & 0xc0) == 0xc0)
-                o--; /* a lead byte whose continuation was cut */
-        if (o < len && o + 4 <= KEY_SHOWN_MAX)
-                memcpy(out + o, "...", 3), o += 3;
-        out[o] = '\0';
-}
-
-static void path_of(const struct parser *p, char *out, size_t size)
-{
-        size_t o = 0;
-
-        out[0] = '\0';
-        for (size_t i = 0; i < p->depth && o < size; i++) {
-                const struct frame *f = &p->stack[i];
-                char key[KEY_SHOWN_MAX];
-                int n = 0;
-
-                if (f->is_array) {
-                        n = snprintf(out + o, size - o, "[%zu]", f->index);
-                } else if (f->key_len > 0) {
-                        shown_key(f->key, f->key_len, key);
-                        n = snprintf(out + o, size - o, "%s%s", o ? "." : "", key);
-                }
-                if (n < 0)
-                        break;
-                o += (size_t)n;
-        }
-        if (o == 0)
-                snprintf(out, size, "the document");
-}
-
-__attribute__((format(printf, 2, 3))) static int fail(struct parser *p, const char *fmt, ...)
-{
-        char what[512], where[256];
-        va_list ap;
-
-        va_start(ap, fmt);
-        vsnprintf(what, sizeof(what), fmt, ap);
-        va_end(ap);
-        path_of(p, where, sizeof(where));
-        eg_error_set(p->err, 0, "%s: %s (byte %zu)", where, what,
-                     p->handle ? yajl_get_bytes_consumed(p->handle) : 0);
-        p->failed = true;
-        return 0; /* 0 cancels the yajl parse */
-}
+#define fail(p, ...) json_strict_fail(&(p)->js, __VA_ARGS__)
 
 static const char *kind_expected(enum slot_kind k)
 {
@@ -348,16 +260,26 @@ static const char *kind_expected(enum slot_kind k)
         return "anything";
 }
 
-static int wrong_type(struct parser *p, const struct slot *s, const char *got)
+static int wrong_type(struct parser *p, const struct json_strict_slot *s, const char *got)
 {
-        return fail(p, "%s where %s is expected", got, kind_expected(s->kind));
+        return fail(p, "%s where %s is expected", got, kind_expected((enum slot_kind)s->kind));
 }
 
 /* ---- the stack ---- */
 
-static const struct slot *current_slot(const struct parser *p)
+static const struct json_strict_slot *current_slot(const struct parser *p)
 {
-        return p->depth == 0 ? &top_slot : &p->stack[p->depth - 1].slot;
+        return json_strict_current(&p->js);
+}
+
+static int value_done(struct parser *p)
+{
+        return json_strict_value_done(&p->js);
+}
+
+static int push(struct parser *p, enum node node, bool is_array, struct json_strict_slot slot)
+{
+        return json_strict_push(&p->js, (int)node, is_array, slot);
 }
 
 /* Where the structs of an array-element node live: mounts, device rules,
@@ -396,51 +318,15 @@ static bool element_array(struct spec *spec, enum node node, void ***items, size
         }
 }
 
-static void *slot_target(struct parser *p, const struct slot *s)
+static void *slot_target(struct parser *p, const struct json_strict_slot *s)
 {
         void **items;
         size_t *len, size;
         char *base = (char *)p->spec;
 
-        if (element_array(p->spec, s->element, &items, &len, &size))
+        if (element_array(p->spec, (enum node)s->aux, &items, &len, &size))
                 base = (char *)*items + (*len - 1) * size;
         return base + s->offset;
-}
-
-static int push(struct parser *p, enum node node, bool is_array, struct slot slot)
-{
-        struct frame *f;
-
-        if (p->depth >= SPEC_DEPTH_MAX)
-                return fail(p, "nested deeper than %d levels", SPEC_DEPTH_MAX);
-        f = &p->stack[p->depth++];
-        memset(f, 0, sizeof(*f));
-        f->node = node;
-        f->is_array = is_array;
-        f->slot = slot;
-        if (!is_array)
-                f->map_id = ++p->next_map_id;
-        return 1;
-}
-
-/* After a whole value: an array moves to its next element, a map waits
- * for its next key. */
-static int value_done(struct parser *p)
-{
-        if (p->depth > 0) {
-                struct frame *f = &p->stack[p->depth - 1];
-                if (f->is_array)
-                        f->index++;
-                else
-                        f->slot = any_slot;
-        }
-        return 1;
-}
-
-static int pop(struct parser *p)
-{
-        p->depth--;
-        return value_done(p);
 }
 
 /* ---- storage ---- */
@@ -505,9 +391,9 @@ static int append_string(struct parser *p, struct spec_strv *v, const unsigned c
 static int on_null(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current_slot(p);
+        const struct json_strict_slot *s = current_slot(p);
 
-        if (p->depth == 0)
+        if (p->js.depth == 0)
                 return fail(p, "null where an object is expected");
         switch (s->kind) {
         case SLOT_OBJECT_ITEM:
@@ -524,7 +410,7 @@ static int on_null(void *ctx)
 static int on_boolean(void *ctx, int value)
 {
         struct parser *p = ctx;
-        const struct slot *s = current_slot(p);
+        const struct json_strict_slot *s = current_slot(p);
 
         if (s->kind == SLOT_BOOL)
                 *(bool *)slot_target(p, s) = value != 0;
@@ -551,7 +437,7 @@ static bool whole_number(const char *text, size_t len, long long *out)
 static int on_number(void *ctx, const char *text, size_t len)
 {
         struct parser *p = ctx;
-        const struct slot *s = current_slot(p);
+        const struct json_strict_slot *s = current_slot(p);
         long long n;
 
         if (s->kind == SLOT_INT || s->kind == SLOT_INTS_ITEM) {
@@ -577,7 +463,7 @@ static int on_number(void *ctx, const char *text, size_t len)
 static int on_string(void *ctx, const unsigned char *s, size_t len)
 {
         struct parser *p = ctx;
-        const struct slot *slot = current_slot(p);
+        const struct json_strict_slot *slot = current_slot(p);
         struct spec *spec = p->spec;
         char **target;
 
@@ -622,7 +508,7 @@ static int new_element(struct parser *p, enum node node)
 static int on_start_map(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current_slot(p);
+        const struct json_strict_slot *s = current_slot(p);
 
         switch (s->kind) {
         case SLOT_ANY:
@@ -643,8 +529,8 @@ static int on_start_map(void *ctx)
 static int on_start_array(void *ctx)
 {
         struct parser *p = ctx;
-        const struct slot *s = current_slot(p);
-        struct slot item = *s;
+        const struct json_strict_slot *s = current_slot(p);
+        struct json_strict_slot item = *s;
 
         switch (s->kind) {
         case SLOT_ANY:
@@ -667,7 +553,9 @@ static int on_start_array(void *ctx)
 
 static int on_end_container(void *ctx)
 {
-        return pop(ctx);
+        struct parser *p = ctx;
+
+        return json_strict_pop(&p->js);
 }
 
 static int annotation_key(struct parser *p, const unsigned char *key, size_t len)
@@ -679,44 +567,30 @@ static int annotation_key(struct parser *p, const unsigned char *key, size_t len
                                sizeof(*spec->annotations), 1))
                 return 0;
         spec->annotations[spec->n_annotations++] = (struct spec_annotation){k, NULL};
-        p->stack[p->depth - 1].slot = (struct slot){SLOT_ANNOTATION_VALUE, NODE_SKIP, 0, false};
+        p->js.stack[p->js.depth - 1].slot =
+                (struct json_strict_slot){SLOT_ANNOTATION_VALUE, NODE_SKIP, 0, NODE_TOP};
         return 1;
 }
 
 static int on_map_key(void *ctx, const unsigned char *key, size_t len)
 {
         struct parser *p = ctx;
-        struct frame *f = &p->stack[p->depth - 1];
-        const struct field *fields = node_fields(f->node);
-        int dup;
+        struct json_strict_frame *f = &p->js.stack[p->js.depth - 1];
+        const struct field *fd;
+        void **items;
+        size_t *n, size;
 
-        memcpy(f->key, key, len < KEY_SHOWN_MAX ? len : KEY_SHOWN_MAX);
-        f->key_len = len;
-        dup = spec_keyset_add(&p->keys, f->map_id, (const char *)key, len);
-        if (dup < 0)
-                return fail(p, "out of memory");
-        if (dup > 0)
-                return fail(p, "duplicate key (Go would keep the last one)");
+        if (!json_strict_key(&p->js, key, len, node_fields((enum node)f->node), sizeof(*fd), "runc",
+                             (const void **)&fd))
+                return 0;
         if (f->node == NODE_ANNOTATIONS)
                 return annotation_key(p, key, len);
-        if (fields == NULL)
-                return 1;
-        for (const struct field *fd = fields; fd->name; fd++) {
-                if (strlen(fd->name) == len && memcmp(fd->name, key, len) == 0) {
-                        void **items;
-                        size_t *n, size;
-                        bool element = element_array(p->spec, f->node, &items, &n, &size);
-                        f->slot = (struct slot){fd->kind, fd->child, fd->offset,
-                                                element ? f->node : NODE_TOP};
-                        return 1;
-                }
-        }
-        for (const struct field *fd = fields; fd->name; fd++)
-                if (gofold_equal((const char *)key, len, fd->name))
-                        return fail(p,
-                                    "key that runc (Go's case-insensitive match) reads as "
-                                    "\"%s\"",
-                                    fd->name);
+        if (fd != NULL)
+                f->slot = (struct json_strict_slot){
+                        fd->kind, fd->child, fd->offset,
+                        element_array(p->spec, (enum node)f->node, &items, &n, &size)
+                                ? (size_t)f->node
+                                : NODE_TOP};
         return 1;
 }
 
@@ -732,47 +606,18 @@ static const yajl_callbacks callbacks = {
         .yajl_end_array = on_end_container,
 };
 
-static int syntax_error(struct parser *p, const char *text, size_t len, bool at_end)
-{
-        char what[256], where[256];
-        size_t at = json_syntax_error(p->handle, text, len, at_end, what, sizeof(what));
-
-        path_of(p, where, sizeof(where));
-        eg_error_set(p->err, 0, "%s: invalid JSON: %s (byte %zu)", where, what, at);
-        return -1;
-}
-
 int spec_parse(const char *text, size_t len, struct spec *out, struct eg_error *err)
 {
-        struct parser p = {.spec = out, .err = err};
-        cleanup_yajl_handle yajl_handle h = NULL;
-        yajl_status st;
-        bool at_end = false;
-        int ret = 0;
+        struct parser p = {.spec = out};
 
         memset(out, 0, sizeof(*out));
-        if (len > SPEC_SIZE_MAX)
-                return eg_error_set(err, 0, "%zu bytes, over the %u-byte limit", len,
-                                    SPEC_SIZE_MAX);
-        if (json_prescan(text, len, err) < 0)
+        if (json_strict_check(text, len, SPEC_SIZE_MAX, err) < 0)
                 return -1;
         out->strings_size = len + 1;
         out->strings = malloc(out->strings_size);
         if (out->strings == NULL)
                 return eg_error_set(err, 0, "out of memory");
-        h = yajl_alloc(&callbacks, NULL, &p);
-        if (h == NULL)
-                return eg_error_set(err, 0, "out of memory");
-        p.handle = h;
-        st = yajl_parse(h, (const unsigned char *)text, len);
-        if (st == yajl_status_ok) {
-                st = yajl_complete_parse(h);
-                at_end = st != yajl_status_ok;
-        }
-        if (p.failed)
-                ret = -1;
-        else if (st != yajl_status_ok)
-                ret = syntax_error(&p, text, len, at_end);
-        spec_keyset_free(&p.keys);
-        return ret;
+        p.js = (struct json_strict){
+                .err = err, .stack = p.stack, .max_depth = SPEC_DEPTH_MAX, .top = top_slot};
+        return json_strict_run(&p.js, &callbacks, &p, text, len);
 }

@@ -63,6 +63,12 @@ void view_init_image(struct view *v, int root_fd)
         v->cred.dac_override = v->cred.dac_read_search = true;
 }
 
+void view_init_layers(struct view *v, struct image_fs *fs)
+{
+        view_init_image(v, -1);
+        v->fs = fs;
+}
+
 void view_free(struct view *v)
 {
         for (size_t i = 0; i < v->n_layers; i++) {
@@ -294,11 +300,9 @@ static int set_cred(struct view *v, const struct spec *s, struct eg_error *err)
         return 0;
 }
 
-int view_build(struct view *v, int root_fd, int bundle_fd, const struct spec *s,
-               struct eg_error *err)
+/* The spec's part of the view, over the image v was initialised with. */
+static int build_from_spec(struct view *v, const struct spec *s, struct eg_error *err)
 {
-        view_init_image(v, root_fd);
-        v->bundle_fd = bundle_fd;
         if (set_cred(v, s, err) < 0)
                 return -1;
         /* each is a walk: bounded so that a hostile spec stays cheap */
@@ -312,6 +316,21 @@ int view_build(struct view *v, int root_fd, int bundle_fd, const struct spec *s,
                 if (add_mask(v, s->masked_paths.items[i], err) < 0)
                         return eg_error_prefix(err, "linux.maskedPaths[%zu]", i);
         return 0;
+}
+
+int view_build(struct view *v, int root_fd, int bundle_fd, const struct spec *s,
+               struct eg_error *err)
+{
+        view_init_image(v, root_fd);
+        v->bundle_fd = bundle_fd;
+        return build_from_spec(v, s, err);
+}
+
+int view_build_layers(struct view *v, struct image_fs *fs, const struct spec *s,
+                      struct eg_error *err)
+{
+        view_init_layers(v, fs);
+        return build_from_spec(v, s, err);
 }
 
 int view_lookup(struct view *v, const char *cwd, const char *path, struct view_node *out,
@@ -343,6 +362,13 @@ int view_lookup(struct view *v, const char *cwd, const char *path, struct view_n
         if (spend_links(v, w, err) < 0 || ret < 0)
                 return -1;
         t = &w->steps[w->depth];
+        if (t->kind == VIEW_IMAGE && v->fs != NULL && !S_ISDIR(t->st.st_mode)) {
+                /* a file of the layers: its bytes only now, for the one
+                 * path that is asked for */
+                t->fd = image_fs_open(v->fs, &t->node, err);
+                if (t->fd < 0)
+                        return eg_error_prefix(err, "%s", w->path);
+        }
         out->fd = steal_fd(&t->fd);
         out->st = t->st;
         out->kind = t->kind;

@@ -31,6 +31,7 @@
 #include <sys/types.h>
 
 #include "error.h"
+#include "image_fs.h"
 #include "spec.h"
 
 /* errnum of a lookup whose answer edgeguard cannot know: refuse, never
@@ -87,7 +88,11 @@ struct view_cred {
 };
 
 struct view {
-        int root_fd; /* the image's rootfs, borrowed */
+        int root_fd; /* the image's rootfs, borrowed; -1 when fs is set */
+        /* An image made of layers (oci/image_fs.h), borrowed: the image's
+         * part of every path is looked up there instead of under root_fd;
+         * NULL for a bundle's rootfs directory. */
+        struct image_fs *fs;
         size_t n_layers;
         struct view_layer *layers;
         struct view_cred cred;
@@ -110,6 +115,18 @@ struct view_node {
 /* A view of the image alone, looked at as root with every capability: what
  * callers without a spec (images, archives) use. */
 void view_init_image(struct view *v, int root_fd);
+
+/* view_init_image for an image made of layers: the merged tree of fs
+ * (borrowed; it outlives v) is the rootfs.  A regular file found there is
+ * handed out as image_fs_open makes it (the layer's own file, or a sealed
+ * memfd with a tar entry's bytes). */
+void view_init_layers(struct view *v, struct image_fs *fs);
+
+/* view_build over the layers of fs: the spec's mounts, masks and user on
+ * top of the merged image (bind sources are not relative to a bundle:
+ * there is none). */
+int view_build_layers(struct view *v, struct image_fs *fs, const struct spec *s,
+                      struct eg_error *err);
 
 /* Builds the view of spec s over the rootfs root_fd (borrowed, as is
  * bundle_fd, where relative bind sources are found).  Fails (-1, err) on

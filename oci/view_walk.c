@@ -261,6 +261,32 @@ static int step_fs(struct view_walk *w, const char *name, char **rest, struct eg
         return push(w, &s, err);
 }
 
+/* The image's part of a path when it is made of layers: the same step as
+ * step_fs, on the merged tree (oci/image_fs.h). */
+static int step_layers(struct view_walk *w, const char *name, char **rest, struct eg_error *err)
+{
+        struct view_step *cur = top(w);
+        struct view_step s = {.fd = -1, .kind = VIEW_IMAGE, .layer = cur->layer};
+        char target[PATH_MAX];
+        ssize_t n;
+
+        if (image_fs_lookup(w->v->fs, &cur->node, name, &s.node, err) < 0) {
+                if (err->errnum == ENOENT)
+                        return missing(w, name, err);
+                return eg_error_prefix(err, "%s", w->path);
+        }
+        if (S_ISLNK(s.node.st.st_mode)) {
+                n = image_fs_readlink(w->v->fs, &s.node, target, sizeof(target), err);
+                if (n < 0)
+                        return eg_error_prefix(err, "%s", w->path);
+                if ((size_t)n >= sizeof(target))
+                        return eg_error_set(err, ENAMETOOLONG, "%s: symlink too long", w->path);
+                return splice_link(w, target, (size_t)n, rest, err);
+        }
+        s.st = s.node.st;
+        return push(w, &s, err);
+}
+
 static int step_proc(struct view_walk *w, const char *name, char **rest, struct eg_error *err)
 {
         struct view_step *cur = top(w);
@@ -305,6 +331,9 @@ static int step(struct view_walk *w, const char *name, char **rest, struct eg_er
                 return enter_layer(w, layer, err);
         switch (top(w)->kind) {
         case VIEW_IMAGE:
+                if (w->v->fs != NULL)
+                        return step_layers(w, name, rest, err);
+                return step_fs(w, name, rest, err);
         case VIEW_BIND:
                 return step_fs(w, name, rest, err);
         case VIEW_EMPTY:
@@ -336,6 +365,12 @@ int view_walk_start(struct view_walk *w, const struct view *v, enum view_walk_mo
                 w->depth = (size_t)-1; /* enter_layer pushes onto steps[0] */
                 if (enter_layer(w, layer, err) < 0)
                         return w->depth = 0, -1;
+                return 0;
+        }
+        if (v->fs != NULL) {
+                if (image_fs_root(v->fs, &w->steps[0].node, err) < 0)
+                        return eg_error_prefix(err, "the image's root");
+                w->steps[0].st = w->steps[0].node.st;
                 return 0;
         }
         w->steps[0].fd = fcntl(v->root_fd, F_DUPFD_CLOEXEC, 3);

@@ -30,6 +30,9 @@ struct view_step {
         size_t len;     /* the container path's length at this directory */
         bool proc_self; /* VIEW_PROC: /proc/self or /proc/thread-self */
         bool created;   /* a directory runc makes (MkdirAll) */
+        /* VIEW_IMAGE when the view has an image_fs: the merged tree's node
+         * (fd is then -1; st is the node's) */
+        struct image_fs_node node;
 };
 
 struct view_walk {

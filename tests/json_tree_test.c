@@ -58,7 +58,8 @@ TEST(many_members_grow)
 TEST(faults_are_named)
 {
         expect_error("{\"a\":1,\"a\":2}", "a: duplicate key");
-        expect_error("{\"a\":[[[[1]]]]}", "a[0][0]: nested deeper than 4 levels");
+        /* the fifth level would open at a[0][0][0], as spec_parse names it */
+        expect_error("{\"a\":[[[[1]]]]}", "a[0][0][0]: nested deeper than 4 levels");
         expect_error("{\"a\":\"x\\u0000y\"}", "a: a string holding NUL");
         expect_error("{\"a\":\"\xc0\xaf\"}", "byte");
         expect_error("{\"a\":1} x", "invalid JSON");
