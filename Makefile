@@ -76,7 +76,7 @@ SAN_UNIT_BINS := $(patsubst tests/%.c,$(S)/tests/%,$(UNIT_SRCS))
 HELPER_BINS := $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(HELPER_SRCS))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(F)/fuzz/%,$(FUZZ_SRCS))
 
-.PHONY: all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install man deb version clean format format-check lint
+.PHONY: windows all demo check unit unit-san unit-valgrind integration peer-test fuzz bench install man deb version clean format format-check lint
 all: edgeguard edgeguard-authz
 
 $(B)/%.o: %.c
@@ -130,6 +130,61 @@ $(S)/tests/%: $(S)/tests/%.o $(S)/libshim.a $(S)/libedgeguard.a
 $(B)/helpers/%: tests/helpers/%.c $(B)/libshim.a $(B)/libedgeguard.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -pie -o $@ $^ $(LDLIBS)
+
+# The engine plugin for Windows x86-64, cross-built with mingw-w64 (README
+# "Windows").  Its two libraries come from Debian's source packages
+# (hack/windows-deps.sh, cached under $(W)); the portable decision core is
+# this list: the files that read an AuthZ request, the policy, decide and
+# record, compiled as they are, with shim/win/ standing in for the POSIX
+# and libcap/libseccomp calls they make (compat.h, forced in) and for the
+# Linux-only edges (listener, dockerd transport, decision log, repeat
+# table, main).
+W := $(B)/windows
+WIN_CC := x86_64-w64-mingw32-gcc
+WIN_AR := x86_64-w64-mingw32-ar
+WIN_SYSROOT := $(W)/sysroot
+WIN_DEPS := $(W)/.complete
+WIN_CORE_SRCS := oci/authz_json.c oci/authz_request.c oci/binfmt.c oci/capability.c \
+	oci/elf.c oci/error.c oci/gofold.c oci/host.c oci/json_prescan.c oci/json_syntax.c \
+	oci/json_tree.c oci/platform.c oci/rfc3339.c oci/scmp_arch.c oci/sha256.c oci/small_file.c \
+	oci/spec.c oci/spec_parse.c oci/path.c oci/exe.c oci/hooks.c oci/pe.c oci/shebang.c \
+	oci/spec_keyset.c oci/str.c oci/utf8.c oci/whole_file.c oci/device_cgroup.c \
+	policy/authz_decide.c policy/decide.c policy/describe.c policy/hooks_rule.c policy/policy_file.c \
+	policy/privilege.c policy/reason.c policy/record.c policy/repeat.c \
+	shim/options.c shim/policy_load.c \
+	shim/win/posix.c shim/win/decision_log_win.c shim/win/repeat_state_win.c shim/win/host_win.c \
+	shim/win/rootfs_win.c
+WIN_PLUGIN_SRCS := shim/authz/authz_check.c shim/authz/docker_api.c shim/authz/judge.c \
+	shim/authz/server.c shim/win/docker_transport_pipe.c shim/win/listen_tcp.c \
+	shim/win/main_win.c
+# printf's format attribute means MSVCRT's on mingw (no %zu), while the
+# ANSI stdio above (__USE_MINGW_ANSI_STDIO) formats as glibc does: formats
+# are checked by the Linux build of the same files.
+WIN_WARNINGS := $(filter-out -Wformat=2 -Wformat-nonliteral,$(WARNINGS)) -Wno-format
+WIN_CFLAGS := -O2 -g -ffunction-sections -fdata-sections -std=c11 -D_GNU_SOURCE -D__USE_MINGW_ANSI_STDIO=1 -D_WIN32_WINNT=0x0601 \
+	$(WIN_WARNINGS) -I$(WIN_SYSROOT)/include -I$(WIN_SYSROOT)/include/yajl -Ishim/win/include \
+	-include shim/win/compat.h -fstack-protector-strong -MMD -MP
+# static: the .exe imports only system DLLs (winpthread and libssp linked in);
+# libmicrohttpd's .pc omits ws2_32
+WIN_LDFLAGS := -static -Wl,--gc-sections,--dynamicbase,--nxcompat,--high-entropy-va
+WIN_LIBS := -L$(WIN_SYSROOT)/lib -lmicrohttpd -lyajl_s -lws2_32 -lssp -lpthread
+WIN_UNIT_SRCS := tests/authz_request_test.c
+WIN_UNIT_BINS := $(patsubst tests/%.c,$(W)/tests/%.exe,$(WIN_UNIT_SRCS))
+
+$(WIN_DEPS): hack/windows-deps.sh
+	hack/windows-deps.sh $(W)
+$(W)/obj/%.o: %.c $(WIN_DEPS)
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
+$(W)/libcore.a: $(patsubst %.c,$(W)/obj/%.o,$(WIN_CORE_SRCS))
+	@rm -f $@
+	$(WIN_AR) rcs $@ $^
+$(W)/edgeguard-authz.exe: $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS)) $(W)/libcore.a
+	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
+$(W)/tests/%.exe: $(W)/obj/tests/%.o $(W)/libcore.a
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
+windows: $(W)/edgeguard-authz.exe $(WIN_UNIT_BINS)
 
 # Real executables for eight architectures from Debian's archive, for the
 # identification tests; fetched once into the build tree.
@@ -218,7 +273,7 @@ version:
 deb:
 	hack/deb-build.sh $(B)/deb
 
-FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
+FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] shim/win/*.[ch] shim/win/include/*.h shim/win/include/sys/*.h tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:
@@ -234,4 +289,4 @@ clean:
 # (not inside the package build's copy of the tree, the Debian root of its
 # test or the downloaded executables, which hold directories named *.d)
 -include $(shell find $(B) $(S) $(F) \( -path $(B)/deb -o -path $(B)/deb-chroot -o \
-	-path $(B)/foreign \) -prune -o -type f -name '*.d' -print 2>/dev/null)
+	-path $(B)/foreign -o -path $(W)/src \) -prune -o -type f -name '*.d' -print 2>/dev/null)
