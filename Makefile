@@ -146,7 +146,7 @@ WIN_SYSROOT := $(W)/sysroot
 WIN_DEPS := $(W)/.complete
 WIN_CORE_SRCS := oci/authz_json.c oci/authz_request.c oci/binfmt.c oci/capability.c \
 	oci/elf.c oci/error.c oci/gofold.c oci/host.c oci/json_prescan.c oci/json_syntax.c \
-	oci/json_tree.c oci/platform.c oci/rfc3339.c oci/scmp_arch.c oci/sha256.c oci/small_file.c \
+	oci/json_strict.c oci/json_tree.c oci/platform.c oci/rfc3339.c oci/scmp_arch.c oci/sha256.c oci/small_file.c \
 	oci/spec.c oci/spec_parse.c oci/path.c oci/exe.c oci/hooks.c oci/pe.c oci/shebang.c \
 	oci/spec_keyset.c oci/str.c oci/utf8.c oci/whole_file.c oci/device_cgroup.c \
 	policy/authz_decide.c policy/decide.c policy/describe.c policy/hooks_rule.c policy/policy_file.c \
@@ -201,7 +201,7 @@ MOBYCLIENT_SRCS := $(shell find tests/mobyclient -name '*.go')
 $(MOBYCLIENT): hack/mobyclient-build.sh $(MOBYCLIENT_SRCS)
 	hack/mobyclient-build.sh $(B)/mobyclient
 .PHONY: moby-client-test
-moby-client-test: edgeguard-authz $(MOBYCLIENT) $(HELPER_BINS)
+moby-client-test: edgeguard-authz $(W)/edgeguard-authz.exe $(MOBYCLIENT) $(HELPER_BINS)
 	@tests/run --suite integration tests/windows_moby_client_test.sh
 
 # Every suite prints "N passed, N failed"; tests/run sums them into one line.
@@ -212,7 +212,7 @@ unit-san: $(SAN_UNIT_BINS) $(FOREIGN)
 	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
 unit-valgrind: $(VALGRIND_BINS) $(FOREIGN)
 	@tests/run --suite valgrind --wrap "$(VALGRIND)" $(VALGRIND_BINS)
-integration: edgeguard edgeguard-authz $(HELPER_BINS) $(MOBYCLIENT)
+integration: edgeguard edgeguard-authz $(HELPER_BINS) $(MOBYCLIENT) $(W)/edgeguard-authz.exe
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
 # libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
@@ -220,7 +220,7 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BINS) $(FOREIGN)
 	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
 
-check: edgeguard edgeguard-authz $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN) $(MOBYCLIENT)
+check: edgeguard edgeguard-authz $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN) $(MOBYCLIENT) $(W)/edgeguard-authz.exe
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
