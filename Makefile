@@ -184,7 +184,11 @@ $(W)/edgeguard-authz.exe: $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS)) $(W)/l
 $(W)/tests/%.exe: $(W)/obj/tests/%.o $(W)/libcore.a
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
-windows: $(W)/edgeguard-authz.exe $(WIN_UNIT_BINS)
+# dockerd's Windows pipe, for tests/windows_plugin_test.sh
+$(W)/tests/fake_engine.exe: tests/win/fake_engine.c $(WIN_DEPS)
+	@mkdir -p $(dir $@)
+	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $<
+windows: $(W)/edgeguard-authz.exe $(WIN_UNIT_BINS) $(W)/tests/fake_engine.exe
 
 # Real executables for eight architectures from Debian's archive, for the
 # identification tests; fetched once into the build tree.
@@ -201,7 +205,7 @@ MOBYCLIENT_SRCS := $(shell find tests/mobyclient -name '*.go')
 $(MOBYCLIENT): hack/mobyclient-build.sh $(MOBYCLIENT_SRCS)
 	hack/mobyclient-build.sh $(B)/mobyclient
 .PHONY: moby-client-test
-moby-client-test: edgeguard-authz $(W)/edgeguard-authz.exe $(MOBYCLIENT) $(HELPER_BINS)
+moby-client-test: edgeguard-authz windows $(MOBYCLIENT) $(HELPER_BINS)
 	@tests/run --suite integration tests/windows_moby_client_test.sh
 
 # Every suite prints "N passed, N failed"; tests/run sums them into one line.
@@ -212,7 +216,7 @@ unit-san: $(SAN_UNIT_BINS) $(FOREIGN)
 	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
 unit-valgrind: $(VALGRIND_BINS) $(FOREIGN)
 	@tests/run --suite valgrind --wrap "$(VALGRIND)" $(VALGRIND_BINS)
-integration: edgeguard edgeguard-authz $(HELPER_BINS) $(MOBYCLIENT) $(W)/edgeguard-authz.exe
+integration: edgeguard edgeguard-authz windows $(UNIT_BINS) $(HELPER_BINS) $(MOBYCLIENT)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
 # libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
@@ -220,7 +224,7 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BINS) $(FOREIGN)
 	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
 
-check: edgeguard edgeguard-authz $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN) $(MOBYCLIENT) $(W)/edgeguard-authz.exe
+check: edgeguard edgeguard-authz windows $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN) $(MOBYCLIENT)
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
@@ -273,7 +277,7 @@ version:
 deb:
 	hack/deb-build.sh $(B)/deb
 
-FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] shim/win/*.[ch] shim/win/include/*.h shim/win/include/sys/*.h tests/*.[ch] tests/helpers/*.[ch] tests/fuzz/*.[ch])
+FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] shim/win/*.[ch] shim/win/include/*.h shim/win/include/sys/*.h tests/*.[ch] tests/win/*.c tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
 format-check:

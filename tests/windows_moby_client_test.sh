@@ -12,7 +12,6 @@
 #    against edgeguard-authz.exe under wine on 127.0.0.1:PORT, named by
 #    C:\ProgramData\docker\plugins\edgeguard.spec (tcp://), the directory
 #    moby computes from %ProgramData% (pkg/plugins/discovery_windows.go).
-# Every wine process of the prefix is ended afterwards (wineserver -k).
 if [[ -z ${EDGEGUARD_MOBYCLIENT_NS:-} ]]; then
         [[ $(id -u) -eq 0 ]] || { echo "not ok - windows_moby_client_test.sh needs root"; echo "0 passed, 1 failed"; exit 1; }
         EDGEGUARD_MOBYCLIENT_NS=1 exec "$(dirname "$0")/../hack/plugin-ns.sh" "$0" "$@"
@@ -22,7 +21,6 @@ require_root
 
 MC=$TOP/build/mobyclient
 AUTHZ=$TOP/edgeguard-authz
-AUTHZ_EXE=${EDGEGUARD_AUTHZ_EXE:-$TOP/build/windows/edgeguard-authz.exe}
 IMAGE=mcr.microsoft.com/windows/nanoserver:ltsc2022
 # built(FILE...): each is there, or the suite ends failing (make moby-client-test builds them)
 built() {
@@ -80,21 +78,16 @@ else
 fi
 
 # ---- Windows, under wine: the plugin .exe on a loopback port
-built "$AUTHZ_EXE"
-export WINEDEBUG=-all WINEPREFIX=$T/wine
-unset DISPLAY WAYLAND_DISPLAY
-on_exit 'WINEPREFIX="$T/wine" wineserver -k 2>/dev/null'
-if ! "$TOP/hack/wine-prefix.sh" "$TOP/build/wine-prefix" "$WINEPREFIX"; then
-        not_ok "a private wine prefix (hack/wine-prefix.sh)"
-        finish
-fi
+# (tests/wine.sh: a private prefix in $T/wine, every wine process of it
+# killed at exit)
+source "$(dirname "$0")/wine.sh"
 PD=$WINEPREFIX/drive_c/ProgramData
 check "the prefix has C:\\ProgramData" test -d "$PD"
 # a free port now; the plugin's own bind is the proof that it stayed free
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p "$PD/edgeguard"
 printf '{"repeat_window": 0}\n' >"$PD/edgeguard/policy.json"
-wine "$AUTHZ_EXE" --listen "127.0.0.1:$port" >"$T/exe.log" 2>&1 &
+wine "$WIN/edgeguard-authz.exe" --listen "127.0.0.1:$port" >"$T/exe.log" 2>&1 &
 # curl waits for the listener (refused connections retried, bounded)
 activate=$(curl -s --max-time 60 --retry 120 --retry-connrefused --retry-delay 0 --retry-max-time 60 \
         -X POST "http://127.0.0.1:$port/Plugin.Activate")
