@@ -110,7 +110,10 @@ check_harness windows "tcp://127.0.0.1:$port" windows
 check_contains "windows: a create leaving the isolation to the daemon, whose default is not known: refused" \
         "$(said create-default)" "error: Error response from daemon: authorization denied by plugin edgeguard: refused a new container (name create-default, image $IMAGE)"
 check_contains "... by rule hyperv" "$(said create-default)" "[rule hyperv]"
+check_contains "... saying that the default could not be known" "$(said create-default)" \
+        "it leaves the isolation to dockerd, whose default could not be known (GET /info on \\\\.\\pipe\\docker_engine"
 check_eq "... and the daemon's handler never ran" "$(said create-default-handler-calls)" 0
+printf '#   create-default: %s\n' "$(said create-default)"
 check_eq "windows: the plugin recorded each create under C:\\ProgramData\\edgeguard" \
         "$(records "$PD/edgeguard/decisions.jsonl")" \
         "refuse,create-hyperv,hyperv;allow,create-process,-;refuse,create-default,hyperv;refuse,raw-hyperv,hyperv;"
