@@ -280,8 +280,10 @@ deb:
 FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] shim/win/*.[ch] shim/win/include/*.h shim/win/include/sys/*.h tests/*.[ch] tests/win/*.c tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
+	gofmt -w $(MOBYCLIENT_SRCS)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
+	@test -z "$$(gofmt -l $(MOBYCLIENT_SRCS))" || { gofmt -l $(MOBYCLIENT_SRCS); echo "gofmt: run make format"; exit 1; }
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -D_GNU_SOURCE oci policy shim tests
 	shellcheck -x -S warning hack/*.sh tests/*.sh tests/run .ci/run
