@@ -18,7 +18,7 @@ WERROR ?= -Werror
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-PKGS := yajl libseccomp libcap
+PKGS := yajl libseccomp libcap libarchive
 # the engine plugin alone links libmicrohttpd, dynamically: the runtime stays lean
 AUTHZ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
 AUTHZ_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
@@ -30,10 +30,17 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # 200 k instructions, more than all of a pass-through.  It is therefore a
 # static PIE (ASLR and full RELRO kept); LINK=dynamic links it the usual way.
 # Debian ships libyajl_s.a, libseccomp.a and libcap.a in the -dev packages.
+# Image reading (oci/image_fs_tar.c, layer_stream.c, image_source.c) uses
+# libarchive; Debian's libarchive.a links statically with only the
+# compressors image layers use (the reader enables gzip, zstd, xz, bzip2
+# and the tar formats alone: no libacl, liblz4, libxml2 or nettle is
+# pulled in).  The linker takes libarchive's objects only when the program
+# calls into image reading, so a runtime path that never does stays as it
+# was.
 LINK ?= static
 ifeq ($(LINK),static)
 EDGEGUARD_LDFLAGS := -static-pie
-EDGEGUARD_LIBS := -lyajl_s -lseccomp -lcap
+EDGEGUARD_LIBS := -lyajl_s -lseccomp -lcap -larchive -lz -llzma -lbz2 -lzstd
 else ifeq ($(LINK),dynamic)
 EDGEGUARD_LDFLAGS := -pie
 EDGEGUARD_LIBS := $(PKG_LIBS)

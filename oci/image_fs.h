@@ -101,7 +101,11 @@ struct image_fs *image_fs_from_dirs(const int *dir_fds, const char *const *names
  * `blobs/sha256/<hex>`), itself plain or compressed. */
 struct layer_blob {
         const char *path;   /* the file (borrowed) */
-        const char *member; /* NULL, or the member of the tar file at path */
+        const char *member; /* NULL, or the member of the tar file at path (borrowed) */
+        /* member's header position in the outer tar (0: the first), as
+         * image_source_layer knows it; -1: the last member of that name,
+         * found with one more pass over the outer tar */
+        long long member_ordinal;
 };
 
 /* Indexes each layer (one streaming pass over its headers; nothing is
