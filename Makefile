@@ -218,6 +218,17 @@ $(FOREIGN): hack/fetch-foreign-binaries.sh
 	hack/fetch-foreign-binaries.sh $(B)/foreign
 	@touch $@
 
+# moby 20.10's own plugin discovery, API server, authorization middleware
+# and client (tests/mobyclient), built from Debian's Go source for Linux and
+# Windows; the Go build cache is $(B)/mobyclient/gocache.
+MOBYCLIENT := $(B)/mobyclient/mobyclient.exe
+MOBYCLIENT_SRCS := $(shell find tests/mobyclient -name '*.go')
+$(MOBYCLIENT): hack/mobyclient-build.sh $(MOBYCLIENT_SRCS)
+	hack/mobyclient-build.sh $(B)/mobyclient
+.PHONY: moby-client-test
+moby-client-test: edgeguard-authz windows $(MOBYCLIENT) $(HELPER_BINS)
+	@tests/run --suite integration tests/windows_moby_client_test.sh
+
 # Every suite prints "N passed, N failed"; tests/run sums them into one line.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 unit: $(UNIT_BINS) $(FOREIGN)
@@ -226,7 +237,7 @@ unit-san: $(SAN_UNIT_BINS) $(FOREIGN)
 	@tests/run --suite asan+ubsan $(SAN_UNIT_BINS)
 unit-valgrind: $(VALGRIND_BINS) $(FOREIGN)
 	@tests/run --suite valgrind --wrap "$(VALGRIND)" $(VALGRIND_BINS)
-integration: edgeguard edgeguard-authz windows $(UNIT_BINS) $(HELPER_BINS)
+integration: edgeguard edgeguard-authz windows $(UNIT_BINS) $(HELPER_BINS) $(MOBYCLIENT)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
 # libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
@@ -234,7 +245,7 @@ FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BINS) $(FOREIGN)
 	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
 
-check: edgeguard edgeguard-authz windows $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN)
+check: edgeguard edgeguard-authz windows $(UNIT_BINS) $(SAN_UNIT_BINS) $(HELPER_BINS) $(FUZZ_BINS) $(FOREIGN) $(MOBYCLIENT)
 	@tests/run \
 		--suite unit $(UNIT_BINS) \
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
@@ -291,8 +302,10 @@ deb:
 FORMAT_SRCS = $(wildcard oci/*.[ch] policy/*.[ch] shim/*.[ch] shim/authz/*.[ch] shim/win/*.[ch] shim/win/include/*.h shim/win/include/sys/*.h tests/*.[ch] tests/win/*.c tests/helpers/*.[ch] tests/fuzz/*.[ch])
 format:
 	clang-format -i $(FORMAT_SRCS)
+	gofmt -w $(MOBYCLIENT_SRCS)
 format-check:
 	clang-format --dry-run --Werror $(FORMAT_SRCS)
+	@test -z "$$(gofmt -l $(MOBYCLIENT_SRCS))" || { gofmt -l $(MOBYCLIENT_SRCS); echo "gofmt: run make format"; exit 1; }
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr -D_GNU_SOURCE oci policy shim tests
 	shellcheck -x -S warning hack/*.sh tests/*.sh tests/run .ci/run
