@@ -18,7 +18,7 @@ WERROR ?= -Werror
 export ASAN_OPTIONS ?= detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS ?= print_stacktrace=1
 
-PKGS := yajl libseccomp libcap
+PKGS := yajl libseccomp libcap libarchive
 # the engine plugin alone links libmicrohttpd, dynamically: the runtime stays lean
 AUTHZ_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd)
 AUTHZ_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd) -lpthread
@@ -30,10 +30,17 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # 200 k instructions, more than all of a pass-through.  It is therefore a
 # static PIE (ASLR and full RELRO kept); LINK=dynamic links it the usual way.
 # Debian ships libyajl_s.a, libseccomp.a and libcap.a in the -dev packages.
+# Image reading (oci/image_fs_tar.c, layer_stream.c, image_source.c) uses
+# libarchive; Debian's libarchive.a links statically with only the
+# compressors image layers use (the reader enables gzip, zstd, xz, bzip2
+# and the tar formats alone: no libacl, liblz4, libxml2 or nettle is
+# pulled in).  The linker takes libarchive's objects only when the program
+# calls into image reading, so a runtime path that never does stays as it
+# was.
 LINK ?= static
 ifeq ($(LINK),static)
 EDGEGUARD_LDFLAGS := -static-pie
-EDGEGUARD_LIBS := -lyajl_s -lseccomp -lcap
+EDGEGUARD_LIBS := -lyajl_s -lseccomp -lcap -larchive -lz -llzma -lbz2 -lzstd
 else ifeq ($(LINK),dynamic)
 EDGEGUARD_LDFLAGS := -pie
 EDGEGUARD_LIBS := $(PKG_LIBS)
@@ -176,19 +183,32 @@ $(WIN_DEPS): hack/windows-deps.sh
 $(W)/obj/%.o: %.c $(WIN_DEPS)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) -c -o $@ $<
-$(W)/libcore.a: $(patsubst %.c,$(W)/obj/%.o,$(WIN_CORE_SRCS))
+# (and the Makefile: the list above is its content; .SECONDARY keeps make
+# from seeing a new member as missing)
+$(W)/libcore.a: $(patsubst %.c,$(W)/obj/%.o,$(WIN_CORE_SRCS)) Makefile
 	@rm -f $@
-	$(WIN_AR) rcs $@ $^
+	$(WIN_AR) rcs $@ $(filter %.o,$^)
 $(W)/edgeguard-authz.exe: $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS)) $(W)/libcore.a
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
 $(W)/tests/%.exe: $(W)/obj/tests/%.o $(W)/libcore.a
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
+# LGPL-2.1 6(a) for the static libmicrohttpd: what relinking needs
+# (README "Windows"), shipped with the .exe.
+WIN_PLUGIN_OBJS := $(patsubst %.c,$(W)/obj/%.o,$(WIN_PLUGIN_SRCS))
+$(W)/relink/relink.sh: $(W)/edgeguard-authz.exe hack/windows-relink.sh
+	rm -rf $(W)/relink
+	mkdir -p $(W)/relink/obj $(W)/relink/lib $(W)/relink/source
+	cp $(WIN_PLUGIN_OBJS) $(W)/libcore.a $(W)/relink/obj/
+	cp $(WIN_SYSROOT)/lib/libyajl_s.a $(W)/relink/lib/
+	cp $(W)/src/libmicrohttpd_* $(W)/relink/source/
+	cp $(WIN_SYSROOT)/libmicrohttpd-COPYING $(WIN_SYSROOT)/yajl-COPYING $(W)/relink/
+	cp hack/windows-relink.sh $@
 # dockerd's Windows pipe, for tests/windows_plugin_test.sh
 $(W)/tests/fake_engine.exe: tests/win/fake_engine.c $(WIN_DEPS)
 	@mkdir -p $(dir $@)
 	$(WIN_CC) $(WIN_CFLAGS) $(WIN_LDFLAGS) -o $@ $<
-windows: $(W)/edgeguard-authz.exe $(WIN_UNIT_BINS) $(W)/tests/fake_engine.exe
+windows: $(W)/edgeguard-authz.exe $(W)/relink/relink.sh $(WIN_UNIT_BINS) $(W)/tests/fake_engine.exe
 
 # Real executables for eight architectures from Debian's archive, for the
 # identification tests; fetched once into the build tree.

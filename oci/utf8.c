@@ -33,7 +33,33 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         return n;
 }
 
-size_t utf8_sanitize(const char *s, char *out, size_t size)
+static bool is_control(uint32_t cp)
+{
+        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+}
+
+/* The escape a reader sees for control character cp: \r, \n, \t,
+ * \xNN (C0, DEL), \u00NN (C1).  Returns its length. */
+static size_t escape_control(uint32_t cp, char esc[8])
+{
+        static const char hex[] = "0123456789abcdef";
+
+        esc[0] = '\\';
+        if (cp == '\r' || cp == '\n' || cp == '\t') {
+                esc[1] = cp == '\r' ? 'r' : cp == '\n' ? 'n' : 't';
+                return 2;
+        }
+        if (cp < 0x80) {
+                esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15];
+                return 4;
+        }
+        memcpy(esc + 1, "u00", 3), esc[4] = hex[cp >> 4], esc[5] = hex[cp & 15];
+        return 6;
+}
+
+/* The one copy loop: invalid bytes become U+FFFD, and with `visible`
+ * control characters become escapes. */
+static size_t sanitize(const char *s, char *out, size_t size, bool visible)
 {
         static const char replacement[] = "\xef\xbf\xbd";
         const unsigned char *p = (const unsigned char *)s;
@@ -42,38 +68,9 @@ size_t utf8_sanitize(const char *s, char *out, size_t size)
         if (size == 0)
                 return 0;
         while (len > 0) {
-                uint32_t cp;
-                size_t n = utf8_decode(p, len, &cp);
-                const char *src = n ? (const char *)p : replacement;
-                size_t out_n = n ? n : 3;
-
-                if (o + out_n >= size)
-                        break;
-                memcpy(out + o, src, out_n);
-                o += out_n;
-                p += n ? n : 1;
-                len -= n ? n : 1;
-        }
-        out[o] = '\0';
-        return o;
-}
-
-static bool is_control(uint32_t cp)
-{
-        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
-}
-
-size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
-{
-        static const char hex[] = "0123456789abcdef";
-        const unsigned char *p = (const unsigned char *)s;
-        size_t len = strlen(s), o = 0;
-
-        if (size == 0)
-                return 0;
-        while (len > 0) {
                 uint32_t cp = 0;
-                size_t n;
+                size_t n, out_n;
+                const char *src;
                 char esc[8];
 
                 if (*p >= 0x20 && *p < 0x7f) { /* printable ASCII, the usual case */
@@ -84,25 +81,11 @@ size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
                         continue;
                 }
                 n = utf8_decode(p, len, &cp);
-                const char *src = (const char *)p;
-                size_t out_n = n;
-
-                if (n == 0) {
-                        src = "\xef\xbf\xbd";
-                        out_n = 3;
-                } else if (is_control(cp)) {
-                        src = esc;
-                        esc[0] = '\\';
-                        out_n = 2;
-                        if (cp == '\r' || cp == '\n' || cp == '\t')
-                                esc[1] = cp == '\r' ? 'r' : cp == '\n' ? 'n' : 't';
-                        else if (cp < 0x80)
-                                esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15],
-                                out_n = 4;
-                        else
-                                memcpy(esc + 1, "u00", 3), esc[4] = hex[cp >> 4],
-                                                           esc[5] = hex[cp & 15], out_n = 6;
-                }
+                src = (const char *)p, out_n = n;
+                if (n == 0)
+                        src = replacement, out_n = 3;
+                else if (visible && is_control(cp))
+                        src = esc, out_n = escape_control(cp, esc);
                 if (o + out_n >= size)
                         break;
                 memcpy(out + o, src, out_n);
@@ -112,6 +95,16 @@ size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
         }
         out[o] = '\0';
         return o;
+}
+
+size_t utf8_sanitize(const char *s, char *out, size_t size)
+{
+        return sanitize(s, out, size, false);
+}
+
+size_t utf8_sanitize_visible(const char *s, char *out, size_t size)
+{
+        return sanitize(s, out, size, true);
 }
 
 bool utf8_needs_cleaning(const char *s)

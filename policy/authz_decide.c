@@ -139,8 +139,7 @@ static void rule_hyperv(struct decision *d, const struct decision_input *in,
         if (!f->daemon.known && in->host && strcmp(in->host->platform.os, "windows") == 0) {
                 fail(d, RULE_HYPERV,
                      "it leaves the isolation to dockerd, whose default could not be known "
-                     "(%.200s), and may be Hyper-V (as on Windows client editions): refused; "
-                     "ask for process isolation (--isolation process)",
+                     "(%.200s), and may be Hyper-V (as on Windows client editions)",
                      f->daemon.detail[0] ? f->daemon.detail : "GET /info not answered");
                 return;
         }

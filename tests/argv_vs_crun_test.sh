@@ -10,6 +10,8 @@
 # on purpose (-f/--config, an empty id) crun's answer is not compared: those
 # lines are counted apart, and must be refused.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/argv_vs.sh
+source "$(dirname "$0")/argv_vs.sh"
 
 DUMP=$HELPERS/crun_argv_dump
 mkdir -p "$T/empty"
@@ -25,21 +27,13 @@ units=("-b /nx-a" "--bundle /nx-b" "--bundle=/nx-c" "-b=/nx-d" "-b/nx-e" id1 id2
 
 RANDOM=20261130
 LINES=400
-agree=0 refused_on_purpose=0
-declare -a disagreements=()
+refused_on_purpose=0
 for ((n = 0; n < LINES; n++)); do
         verb=create; ((RANDOM % 2)) && verb=run
         read -r -a line <<<"${globals[RANDOM % ${#globals[@]}]}"
         line+=("$verb")
-        for ((k = 0, len = 1 + RANDOM % 6; k < len; k++)); do
-                if ((RANDOM % 10 < 7)); then
-                        read -r -a unit <<<"${units[RANDOM % ${#units[@]}]}"
-                        line+=("${unit[@]}")
-                else
-                        line+=("${tokens[RANDOM % ${#tokens[@]}]}")
-                fi
-        done
-        ours=$("$DUMP" --root "$T/state" "${line[@]}")
+        argv_vs_append line
+        argv_vs_ours "$DUMP" "${line[@]}"
         theirs=$(cd "$T/empty" && timeout 10 crun --root "$T/state" "${line[@]}" </dev/null 2>&1 | tr '\n' ' ')
         if [[ $theirs =~ chdir\ \`([^\`]*)\`\ failed ]]; then
                 crun_says="bundle ${BASH_REMATCH[1]}"
@@ -52,28 +46,14 @@ for ((n = 0; n < LINES; n++)); do
         else
                 crun_says="usage error"
         fi
-        read -r status _ bundle id <<<"$ours"
-        case $status in
-        ok) we_say="bundle $bundle" ;;
-        help) we_say=help ;;
-        *) we_say="usage error" ;;
-        esac
         if [[ $ours == *"-f/--config"* || ($status == ok && -z $id) ]]; then
                 refused_on_purpose=$((refused_on_purpose + 1))
                 [[ $status == ok && -n $id ]] && disagreements+=("$(printf '%q ' "${line[@]}")=> not refused")
                 continue
         fi
-        if [[ $we_say == "$crun_says" ]]; then
-                agree=$((agree + 1))
-        else
-                disagreements+=("$(printf '%q ' "${line[@]}")=> crun: $crun_says; edgeguard: $we_say (${ours})")
-        fi
+        argv_vs_compare crun "$crun_says" "${line[@]}"
 done
-if [[ ${#disagreements[@]} -eq 0 ]]; then
-        ok "edgeguard and crun 1.8 agree on all $agree generated command lines ($refused_on_purpose more refused on purpose: -f/--config, empty id)"
-else
-        not_ok "edgeguard and crun disagree on ${#disagreements[@]} of $LINES command lines" "${disagreements[@]:0:15}"
-fi
+argv_vs_verdict "crun 1.8" "$LINES" "$refused_on_purpose more refused on purpose: -f/--config, empty id"
 check "some lines were accepted with a bundle" test "$agree" -gt 100
 check_eq "crun created nothing" "$(crun --root "$T/state" list -q 2>/dev/null)" ""
 finish

@@ -5,6 +5,8 @@
 # a bundle that does not exist ("chdir /nx-...") or, with none, by looking
 # for config.json in the cwd; any other complaint is a usage error.
 source "$(dirname "$0")/lib.sh"
+# shellcheck source=tests/argv_vs.sh
+source "$(dirname "$0")/argv_vs.sh"
 
 DUMP=$HELPERS/argv_dump
 mkdir -p "$T/empty"
@@ -12,28 +14,17 @@ tokens=(-b /nx-a --bundle /nx-b --bundle=/nx-c -b=/nx-d -bundle /nx-e id1 id2 --
         --pid-file /p --pid-file=/p -d --detach=false --keep --preserve-fds 1_0 --preserve-fds=x
         --console-socket -no-subreaper --bogus -h "" -)
 
-# Whole "flag value" units most of the time, so that well-formed lines and
-# their near misses are both common.
 units=("-b /nx-a" "--bundle /nx-b" "--bundle=/nx-c" "-b=/nx-d" id1 id2 -- --no-pivot
         "--pid-file /p" -d "--preserve-fds 3" "--console-socket /s" -no-subreaper)
 
 # A deterministic stream of lines: verb, then 1-6 units or raw tokens.
 RANDOM=20261121
 LINES=1500
-agree=0
-declare -a disagreements=()
 for ((n = 0; n < LINES; n++)); do
         verb=create; ((RANDOM % 2)) && verb=run
         line=("$verb")
-        for ((k = 0, len = 1 + RANDOM % 6; k < len; k++)); do
-                if ((RANDOM % 10 < 7)); then
-                        read -r -a unit <<<"${units[RANDOM % ${#units[@]}]}"
-                        line+=("${unit[@]}")
-                else
-                        line+=("${tokens[RANDOM % ${#tokens[@]}]}")
-                fi
-        done
-        ours=$("$DUMP" --root "$T/state" "${line[@]}")
+        argv_vs_append line
+        argv_vs_ours "$DUMP" "${line[@]}"
         theirs=$(cd "$T/empty" && runc --root "$T/state" "${line[@]}" </dev/null 2>&1 | tr '\n' ' ')
         if [[ $theirs =~ (create|run)\ failed:\ chdir\ ([^:]*): ]]; then
                 runc_says="bundle ${BASH_REMATCH[2]}"
@@ -44,22 +35,8 @@ for ((n = 0; n < LINES; n++)); do
         else
                 runc_says="help"  # -h / --help: runc prints the command's help, nothing else
         fi
-        read -r status _ bundle _ <<<"$ours"
-        case $status in
-        ok) we_say="bundle $bundle" ;;
-        help) we_say=help ;;
-        *) we_say="usage error" ;;
-        esac
-        if [[ $we_say == "$runc_says" ]]; then
-                agree=$((agree + 1))
-        else
-                disagreements+=("$(printf '%q ' "${line[@]}")=> runc: $runc_says; edgeguard: $we_say")
-        fi
+        argv_vs_compare runc "$runc_says" "${line[@]}"
 done
-if [[ ${#disagreements[@]} -eq 0 ]]; then
-        ok "edgeguard and runc 1.1 agree on all $agree generated command lines"
-else
-        not_ok "edgeguard and runc disagree on ${#disagreements[@]} of $LINES command lines" "${disagreements[@]:0:15}"
-fi
+argv_vs_verdict "runc 1.1" "$LINES"
 check_eq "runc created nothing" "$(runc --root "$T/state" list -q 2>/dev/null)" ""
 finish

@@ -15,7 +15,11 @@ wine_template() {
         local tpl=$WIN/wine-prefix
         [[ -e $tpl/.complete ]] && return 0
         rm -rf "$tpl"
-        WINEPREFIX=$tpl wineboot -i >/dev/null 2>&1 && WINEPREFIX=$tpl wineserver -w && touch "$tpl/.complete"
+        # Windows 10 (10.0.19043 in wine 8), not the prefix's default 6.1: a
+        # Windows container host is 10.0.BUILD
+        WINEPREFIX=$tpl wineboot -i >/dev/null 2>&1 &&
+                WINEPREFIX=$tpl wine reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null 2>&1 &&
+                WINEPREFIX=$tpl wineserver -w && touch "$tpl/.complete"
 }
 if ! wine_template; then
         not_ok "a wine prefix template (wineboot -i in $WIN/wine-prefix)"

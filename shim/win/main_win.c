@@ -97,6 +97,26 @@ static DWORD WINAPI on_control(DWORD control, DWORD type, LPVOID data, LPVOID co
         return NO_ERROR;
 }
 
+/* "windows(MAJOR.MINOR.BUILD)/amd64": the build decides which images run
+ * process-isolated (rule windows_build).  RtlGetVersion, as GetVersionEx
+ * lies to programs without a compatibility manifest. */
+static void host_platform(char *out, size_t size)
+{
+        typedef LONG(WINAPI * rtl_get_version)(OSVERSIONINFOW *);
+        OSVERSIONINFOW v = {.dwOSVersionInfoSize = sizeof(v)};
+        HMODULE ntdll = GetModuleHandleA("ntdll.dll");
+        FARPROC p = ntdll ? GetProcAddress(ntdll, "RtlGetVersion") : NULL;
+        rtl_get_version get;
+
+        snprintf(out, size, "windows/amd64");
+        if (p == NULL)
+                return;
+        memcpy(&get, &p, sizeof(get));
+        if (get(&v) == 0)
+                snprintf(out, size, "windows(%lu.%lu.%lu)/amd64", v.dwMajorVersion,
+                         v.dwMinorVersion, v.dwBuildNumber);
+}
+
 static int serve(void)
 {
         struct host_facts *host = malloc(sizeof(*host));
@@ -108,6 +128,7 @@ static int serve(void)
                                    .write_log = true};
         struct eg_error err = {0}, host_err = {0};
         struct sockaddr_in addr;
+        char platform[64];
         struct server *s;
         WSADATA wsa;
         int fd;
@@ -115,7 +136,8 @@ static int serve(void)
         if (host == NULL)
                 return fprintf(stderr, "edgeguard-authz: out of memory\n"), 1;
         /* the .exe is x86-64: Windows on Arm runs it emulated, and says so */
-        if (host_simulate("windows/amd64", host, &host_err) == 0)
+        host_platform(platform, sizeof(platform));
+        if (host_simulate(platform, host, &host_err) == 0)
                 cfg.host = host;
         else
                 cfg.host_error = host_err.msg; /* every create is refused, and says why */
@@ -133,8 +155,9 @@ static int serve(void)
                 return 1;
         }
         fprintf(stderr,
-                "edgeguard-authz %s: serving on %s (policy %s, decision log %s, dockerd at %s)\n",
-                EDGEGUARD_VERSION, opt.listen, opt.policy, opt.log, opt.pipe);
+                "edgeguard-authz %s: serving on %s (host %s, policy %s, decision log %s, "
+                "dockerd at %s)\n",
+                EDGEGUARD_VERSION, opt.listen, platform, opt.policy, opt.log, opt.pipe);
         fflush(stderr);
         report_status(SERVICE_RUNNING, NO_ERROR);
         WaitForSingleObject(opt.stop, INFINITE);

@@ -39,3 +39,18 @@ void fuzz_write_file(int fd, const uint8_t *data, size_t size)
                 abort();
         }
 }
+
+int fuzz_argv(const uint8_t *data, size_t size, const char *argv0, char **argv, char **text)
+{
+        int argc = 0;
+
+        if ((*text = malloc(size + 1)) == NULL)
+                return -1;
+        memcpy(*text, data, size);
+        (*text)[size] = '\0';
+        argv[argc++] = (char *)argv0;
+        for (char *p = *text; p < *text + size && argc <= FUZZ_ARGS_MAX; p += strlen(p) + 1)
+                argv[argc++] = p;
+        argv[argc] = NULL;
+        return argc;
+}

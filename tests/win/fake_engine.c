@@ -7,7 +7,8 @@
  *                            "OsVersion": OSVERSION}
  * and 404 otherwise, one HTTP/1.0 connection at a time, until killed.
  *   fake_engine.exe PIPE-NAME ISOLATION OSVERSION READY-FILE
- * READY-FILE is created once the pipe exists. */
+ * READY-FILE is created once the pipe exists; OSVERSION "host" is this
+ * system's own 10.0.BUILD.0 (RtlGetVersion). */
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -44,14 +45,32 @@ static void serve_one(HANDLE h, const char *isolation, const char *os_version)
         FlushFileBuffers(h);
 }
 
+static const char *own_version(void)
+{
+        static char text[64];
+        typedef LONG(WINAPI * rtl_get_version)(OSVERSIONINFOW *);
+        OSVERSIONINFOW v = {.dwOSVersionInfoSize = sizeof(v)};
+        FARPROC p = GetProcAddress(GetModuleHandleA("ntdll.dll"), "RtlGetVersion");
+        rtl_get_version get;
+
+        memcpy(&get, &p, sizeof(get));
+        if (p == NULL || get(&v) != 0)
+                return "";
+        snprintf(text, sizeof(text), "%lu.%lu.%lu.0", v.dwMajorVersion, v.dwMinorVersion,
+                 v.dwBuildNumber);
+        return text;
+}
+
 int main(int argc, char *argv[])
 {
         bool ready = false;
+        const char *os_version;
 
         if (argc != 5) {
                 fprintf(stderr, "usage: fake_engine.exe PIPE ISOLATION OSVERSION READY-FILE\n");
                 return 2;
         }
+        os_version = strcmp(argv[3], "host") == 0 ? own_version() : argv[3];
         for (;;) {
                 HANDLE h = CreateNamedPipeA(argv[1], PIPE_ACCESS_DUPLEX,
                                             PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
@@ -67,7 +86,7 @@ int main(int argc, char *argv[])
                         ready = true;
                 }
                 if (ConnectNamedPipe(h, NULL) || GetLastError() == ERROR_PIPE_CONNECTED)
-                        serve_one(h, argv[2], argv[3]);
+                        serve_one(h, argv[2], os_version);
                 DisconnectNamedPipe(h);
                 CloseHandle(h);
         }
