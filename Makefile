@@ -259,9 +259,10 @@ peer-test: edgeguard
 
 # Benchmarks against runc (never a test): hack/bench.sh [RUNS]
 BENCH_RUNS ?= 101
-bench: edgeguard edgeguard-authz $(HELPER_BINS)
+bench: edgeguard edgeguard-authz windows $(HELPER_BINS)
 	hack/bench.sh $(BENCH_RUNS)
 	hack/bench-authz.sh
+	hack/bench-windows.sh
 
 demo: edgeguard edgeguard-authz $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
