@@ -179,6 +179,7 @@ WIN_UNIT_SRCS := tests/authz_request_test.c
 WIN_UNIT_BINS := $(patsubst tests/%.c,$(W)/tests/%.exe,$(WIN_UNIT_SRCS))
 
 $(WIN_DEPS): hack/windows-deps.sh
+	rm -f $@
 	hack/windows-deps.sh $(W)
 $(W)/obj/%.o: %.c $(WIN_DEPS)
 	@mkdir -p $(dir $@)
