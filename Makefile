@@ -37,8 +37,9 @@ PKG_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # pulled in).  Decided to link it into edgeguard (`check --archive`/`--oci`
 # read images) rather than into a second program: the 76 archive members
 # linked add 131 relative relocations, ~1.8 k instructions of
-# _dl_relocate_static_pie on every runc call (about 1.5 % of a pass-through,
-# measured with callgrind), and no extra page faults measured; nothing else
+# _dl_relocate_static_pie on every runc call (about 2 % of a pass-through:
+# callgrind counts ~14 instructions a relocation there), and no extra page
+# faults measured; nothing else
 # of it runs unless an image is read.
 LINK ?= static
 ifeq ($(LINK),static)
