@@ -11,6 +11,24 @@
 #include "../oci/str.h"
 #include "../oci/utf8.h"
 
+/* Grows *items (of size each) to hold at least n + 1, doubling up to max:
+ * a log that names few containers costs little. */
+static bool grow(void **items, size_t size, size_t n, size_t *cap, size_t max)
+{
+        size_t want = *cap ? *cap * 2 : 8;
+        void *p;
+
+        if (n < *cap)
+                return true;
+        if (want > max)
+                want = max;
+        if (want <= n || (p = realloc(*items, want * size)) == NULL)
+                return false;
+        *items = p;
+        *cap = want;
+        return true;
+}
+
 int log_filter_since(const char *text, time_t now, time_t *out, struct eg_error *err)
 {
         static const struct {
@@ -131,8 +149,11 @@ static void remember_alias(struct log_selection *s, const struct log_entry *e)
                 return;
         if ((known = alias_name(s, e->id)) != NULL && strcmp(known, e->name) == 0)
                 return;
-        if (s->aliases == NULL &&
-            (s->aliases = calloc(LOG_SELECT_ALIASES_MAX, sizeof(*s->aliases))) == NULL) {
+        /* filled in order until full, then a ring: next_alias == n_aliases
+         * while it grows */
+        if (s->n_aliases < LOG_SELECT_ALIASES_MAX &&
+            !grow((void **)&s->aliases, sizeof(*s->aliases), s->n_aliases, &s->aliases_cap,
+                  LOG_SELECT_ALIASES_MAX)) {
                 s->out_of_memory = true;
                 return;
         }
@@ -171,12 +192,13 @@ static struct log_group *new_group(struct log_selection *s, const char *key)
 
         if (s->n_groups == LOG_SELECT_GROUPS_MAX)
                 return NULL;
-        if (s->n_groups == 0 &&
-            (s->groups = calloc(LOG_SELECT_GROUPS_MAX, sizeof(*s->groups))) == NULL) {
+        if (!grow((void **)&s->groups, sizeof(*s->groups), s->n_groups, &s->groups_cap,
+                  LOG_SELECT_GROUPS_MAX)) {
                 s->out_of_memory = true;
                 return NULL;
         }
         g = &s->groups[s->n_groups];
+        memset(g, 0, sizeof(*g));
         if ((g->hits = calloc(s->filter->last, sizeof(*g->hits))) == NULL) {
                 s->out_of_memory = true;
                 return NULL;

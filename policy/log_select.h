@@ -65,10 +65,10 @@ struct log_alias {
 
 struct log_selection {
         const struct log_filter *filter;
-        struct log_alias *aliases; /* a ring of LOG_SELECT_ALIASES_MAX */
-        size_t n_aliases, next_alias;
-        struct log_group *groups;
-        size_t n_groups;
+        struct log_alias *aliases; /* grows to a ring of LOG_SELECT_ALIASES_MAX */
+        size_t n_aliases, next_alias, aliases_cap;
+        struct log_group *groups; /* grows up to LOG_SELECT_GROUPS_MAX */
+        size_t n_groups, groups_cap;
         unsigned long groups_dropped; /* records of containers beyond LOG_SELECT_GROUPS_MAX */
         unsigned long lines, records, matched, faulty, serial;
         char notes[LOG_SELECT_NOTES_MAX][EG_ERROR_MSG_MAX + 320];

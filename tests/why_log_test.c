@@ -352,6 +352,41 @@ TEST(select_caps)
         free(text);
 }
 
+/* Names remembered by id: the latest LOG_SELECT_ALIASES_MAX, a ring. */
+static void aliases_case(const char *who, unsigned long matched)
+{
+        struct log_filter f = {.who = who, .last = 1};
+        struct log_selection s;
+        size_t n = LOG_SELECT_ALIASES_MAX + 100, size = 96 * (n + 2);
+        char *text = malloc(size);
+        size_t o = 0;
+
+        for (size_t i = 0; i < n; i++)
+                o += (size_t)snprintf(text + o, size - o,
+                                      "{\"time\":\"" T0 "\",\"decision\":\"allow\",\"id\":\"i%zu\","
+                                      "\"name\":\"n%zu\"}\n",
+                                      i, i);
+        o += (size_t)snprintf(text + o, size - o,
+                              "{\"time\":\"" T1 "\",\"decision\":\"allow\",\"id\":\"i%zu\"}\n"
+                              "{\"time\":\"" T1 "\",\"decision\":\"allow\",\"id\":\"i0\"}\n",
+                              n - 1);
+        log_select_init(&s, &f);
+        feed(&s, text);
+        CHECK(s.n_aliases == LOG_SELECT_ALIASES_MAX && !s.out_of_memory);
+        CHECK(s.matched == matched);
+        log_select_free(&s);
+        free(text);
+}
+
+TEST(aliases_bounded)
+{
+        char latest[32];
+
+        snprintf(latest, sizeof(latest), "n%d", LOG_SELECT_ALIASES_MAX + 99);
+        aliases_case(latest, 2); /* its create, and the id-only record joined */
+        aliases_case("n0", 1);   /* the oldest name is forgotten: only its create */
+}
+
 TEST(explain_text)
 {
         const char *text =
@@ -383,4 +418,5 @@ TEST(explain_text)
 
 HARNESS_MAIN(RUN(reader_lines_and_limits), RUN(reader_cap_exact), RUN(reader_short_reads),
              RUN(entry_hostile_lines), RUN(entry_fields), RUN(since), RUN(who_matches),
-             RUN(select_groups_and_filters), RUN(select_caps), RUN(explain_text))
+             RUN(select_groups_and_filters), RUN(select_caps), RUN(aliases_bounded),
+             RUN(explain_text))

@@ -43,6 +43,9 @@ check_eq "only the latest is told by default" "$(grep -c '^REFUSE' <<<"$out")" 1
 check_eq "--json: the latest record, byte for byte" "$(why --json why-arm)" "$(grep '"id":"why-arm"' "$DECISIONS" | tail -n 1)"
 check_eq "--json --last 5: every record of the module, in order" "$(why --json --last 5 why-arm)" "$(grep '"id":"why-arm"' "$DECISIONS")"
 check_eq "the latest of the native module is its start" "$(why --json why-native | jq -r '.verb + " " + .decision')" "start allow"
+check_contains "start's record: told as the runtime's, what create judged named" "$(why why-native)" \
+        "$(printf '%s' 'start at the runtime'; printf '\n%s' 'reason:')"
+check_contains "... the program create judged" "$(why why-native)" "judged:     /bin/sleep: linux/amd64"
 check_eq "--last 2 on the native module: create then start" "$(why --json --last 2 why-native | jq -r .verb | paste -sd ' ')" "create start"
 
 # ---- filters
