@@ -264,10 +264,13 @@ peer-test: edgeguard
 
 # Benchmarks against runc (never a test): hack/bench.sh [RUNS]
 BENCH_RUNS ?= 101
+# MiB of the gzip layer `edgeguard check --oci` reads (hack/bench-image.sh)
+BENCH_IMAGE_MIB ?= 10 100 500
 bench: edgeguard edgeguard-authz windows $(HELPER_BINS)
 	hack/bench.sh $(BENCH_RUNS)
 	hack/bench-authz.sh
 	hack/bench-windows.sh
+	hack/bench-image.sh $(BENCH_IMAGE_MIB)
 
 demo: edgeguard edgeguard-authz $(HELPER_BINS) $(FOREIGN)
 	hack/demo.sh
