@@ -58,8 +58,15 @@ struct image_fs_node {
         unsigned layer; /* where the entry comes from: 0 the bottom layer */
 };
 
-/* The merged root directory. */
+/* The merged root directory (or the one image_fs_set_root chose). */
 int image_fs_root(struct image_fs *fs, struct image_fs_node *out, struct eg_error *err);
+
+/* Makes the directory `subdir` (relative, '/'-separated, no symlink on
+ * the way) the root image_fs_root answers: a Windows image's layers hold
+ * the container's C:\ under "Files" (and the registry under "Hives";
+ * hcsshim's wclayer format), so its view is rooted at "Files".  Fails
+ * with ENOENT / ENOTDIR when it is not a directory of the merged tree. */
+int image_fs_set_root(struct image_fs *fs, const char *subdir, struct eg_error *err);
 
 /* The entry `name` (one component: not "", ".", "..", no '/') of directory
  * dir.  Fails with err->errnum ENOENT when absent or whited out, ENOTDIR

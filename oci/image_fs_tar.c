@@ -23,7 +23,41 @@ struct tar_layer {
         char *path, *member; /* the blob, owned */
         long long member_ordinal;
         struct layer_stream *cursor; /* NULL until a file is read */
+        unsigned long long used;     /* when the cursor last read, for closing the oldest */
 };
+
+/* Open cursors at once: each holds a decompressor's state and two 64 KiB
+ * buffers (~0.3 MiB with gzip, more with xz or zstd), and an image's
+ * program, loader and scripts sit in a few layers; past this the least
+ * recently used one is closed (it starts again from its layer's top if
+ * it is needed again). */
+#define TAR_CURSORS_MAX 4
+
+static void close_cursor(struct tar_layer *l)
+{
+        if (l->cursor) {
+                layer_stream_close(l->cursor);
+                free(l->cursor);
+                l->cursor = NULL;
+        }
+}
+
+/* Makes room for one more open cursor. */
+static void spare_cursor(struct image_fs *fs)
+{
+        struct tar_layer *layers = fs->impl, *oldest = NULL;
+        size_t open = 0;
+
+        for (size_t i = 0; i < fs->n_layers; i++) {
+                if (layers[i].cursor == NULL)
+                        continue;
+                open++;
+                if (oldest == NULL || layers[i].used < oldest->used)
+                        oldest = &layers[i];
+        }
+        if (open >= TAR_CURSORS_MAX && oldest != NULL)
+                close_cursor(oldest);
+}
 
 static struct tar_layer *layer_of(struct image_fs *fs, unsigned layer)
 {
@@ -88,12 +122,10 @@ static struct layer_stream *seek(struct image_fs *fs, unsigned layer, uint64_t a
         struct archive_entry *ae;
 
         /* at the entry itself its bytes are already read: again from the start */
-        if (l->cursor && l->cursor->ordinal >= (long long)at) {
-                layer_stream_close(l->cursor);
-                free(l->cursor);
-                l->cursor = NULL;
-        }
+        if (l->cursor && l->cursor->ordinal >= (long long)at)
+                close_cursor(l);
         if (l->cursor == NULL) {
+                spare_cursor(fs);
                 if ((l->cursor = malloc(sizeof(*l->cursor))) == NULL) {
                         eg_error_set(err, ENOMEM, "out of memory");
                         return NULL;
@@ -110,12 +142,14 @@ static struct layer_stream *seek(struct image_fs *fs, unsigned layer, uint64_t a
                         if (r == 0)
                                 eg_error_set(err, EIO, "the layer ended before entry %llu",
                                              (unsigned long long)at);
-                        layer_stream_close(l->cursor);
-                        free(l->cursor);
-                        l->cursor = NULL;
+                        close_cursor(l);
                         return NULL;
                 }
         }
+        l->used = 0;
+        for (size_t i = 0; i < fs->n_layers; i++) /* no global clock: the latest + 1 */
+                if (layer_of(fs, (unsigned)i)->used >= l->used)
+                        l->used = layer_of(fs, (unsigned)i)->used + 1;
         return l->cursor;
 }
 
@@ -211,10 +245,7 @@ static void tar_free(struct image_fs *fs)
 
         for (size_t i = 0; layers && i < fs->n_layers; i++) {
                 layer_index_free(&layers[i].ix);
-                if (layers[i].cursor) {
-                        layer_stream_close(layers[i].cursor);
-                        free(layers[i].cursor);
-                }
+                close_cursor(&layers[i]);
                 free(layers[i].path);
                 free(layers[i].member);
         }

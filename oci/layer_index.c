@@ -162,18 +162,37 @@ static long long ensure_dir(struct layer_index *ix, const char *path, size_t n,
         return add(ix, path, n, &d, err);
 }
 
-static bool xattr_opaque(struct archive_entry *ae)
+/* The overlayfs xattrs an entry carries: moby's unpack sets every pax
+ * SCHILY.xattr as root, so on overlay2 trusted.overlay.opaque="y" makes
+ * the directory opaque, and trusted.overlay.redirect (followed even with
+ * redirect_dir=off where the kernel has REDIRECT_ALWAYS_FOLLOW, Debian's
+ * default) or metacopy would make the merge take another path's content:
+ * not modelled, so refused.  user.overlay.* are the same for an
+ * unprivileged ("userxattr") mount. */
+static int overlay_xattrs(struct archive_entry *ae, bool *opaque, struct eg_error *err)
 {
         const char *name;
         const void *value;
         size_t size;
 
+        *opaque = false;
         archive_entry_xattr_reset(ae);
-        while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK)
-                if (strcmp(name, "trusted.overlay.opaque") == 0 && size == 1 &&
-                    *(const char *)value == 'y')
-                        return true;
-        return false;
+        while (archive_entry_xattr_next(ae, &name, &value, &size) == ARCHIVE_OK) {
+                const char *key = strncmp(name, "trusted.overlay.", 16) == 0 ? name + 16
+                                  : strncmp(name, "user.overlay.", 13) == 0  ? name + 13
+                                                                             : NULL;
+                if (key == NULL)
+                        continue;
+                if (strcmp(key, "opaque") == 0) {
+                        *opaque = *opaque || (size == 1 && *(const char *)value == 'y');
+                        continue;
+                }
+                return eg_error_set(err, EPERM,
+                                    "the overlayfs xattr %.64s, which would change what the "
+                                    "engine's overlay mount shows there",
+                                    name);
+        }
+        return 0;
 }
 
 /* A hard link's entry from its target's: the same bytes and type. */
@@ -211,6 +230,7 @@ static int add_header(struct layer_index *ix, struct archive_entry *ae, uint64_t
         struct layer_entry *old;
         long long parent, at, content = -1;
         size_t n, dir_n;
+        bool opaque;
         int64_t size = archive_entry_size(ae);
 
         if (raw == NULL)
@@ -294,7 +314,9 @@ static int add_header(struct layer_index *ix, struct archive_entry *ae, uint64_t
                                             (unsigned)(e.mode & S_IFMT));
                 }
         }
-        if (S_ISDIR(e.mode) && xattr_opaque(ae))
+        if (overlay_xattrs(ae, &opaque, err) < 0)
+                return -1;
+        if (S_ISDIR(e.mode) && opaque)
                 e.flags |= LAYER_ENTRY_OPAQUE;
         old = find(ix, path, n);
         if (old && S_ISDIR(old->mode) && S_ISDIR(e.mode) && !(old->flags & LAYER_ENTRY_WHITEOUT)) {

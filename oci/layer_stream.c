@@ -81,14 +81,14 @@ int layer_name_clean(const char *in, char *out, size_t size, struct eg_error *er
 static la_ssize_t read_member(struct archive *inner, void *data, const void **buf)
 {
         struct layer_stream *s = data;
-        la_ssize_t n = archive_read_data(s->outer, s->buf, sizeof(s->buf));
+        la_ssize_t n = archive_read_data(s->outer, s->outer_buf, sizeof(s->outer_buf));
 
         if (n < 0) {
                 archive_set_error(inner, EIO, "the outer archive: %s",
                                   layer_archive_error(s->outer));
                 return -1;
         }
-        *buf = s->buf;
+        *buf = s->outer_buf;
         return n;
 }
 

@@ -32,6 +32,11 @@ struct layer_stream {
         long long ordinal;           /* inner's current header: 0 the first, -1 none yet */
         struct archive_entry *entry; /* that header, owned by inner */
         unsigned char buf[64 * 1024];
+        /* the outer member's bytes, fed to inner: not buf, which the
+         * caller reads inner's data into while inner still reads from
+         * what it was fed (one buffer for both read a member's files as
+         * garbage) */
+        unsigned char outer_buf[64 * 1024];
 };
 
 /* Opens blob for reading its headers from the first.  -1 with err

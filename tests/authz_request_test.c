@@ -270,6 +270,32 @@ TEST(decide_runtime_and_hyperv)
         decide_scene(s);
         CHECK(s->d.verdict == VERDICT_ALLOW);
         scene_free(s);
+
+        /* a Windows daemon whose default is not known: fail closed, and say so */
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"default\"}}");
+        s->facts.daemon.known = false;
+        strcpy(s->facts.daemon.detail, "GET /info on \\\\.\\pipe\\docker_engine: no pipe");
+        decide_scene(s);
+        CHECK(s->d.rule == RULE_HYPERV);
+        CHECK(strstr(s->d.reason, "whose default could not be known") != NULL);
+        scene_free(s);
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"Process\"}}");
+        s->facts.daemon.known = false;
+        decide_scene(s);
+        CHECK(s->d.verdict == VERDICT_ALLOW); /* asked for: no default needed */
+        scene_free(s);
+        /* dockerd on Windows reports no default runtime: not judged there */
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"process\"}}");
+        s->facts.daemon = (struct authz_daemon){.known = true, .isolation = "process"};
+        decide_scene(s);
+        CHECK(s->d.verdict == VERDICT_ALLOW);
+        CHECK(s->d.results[RULE_RUNTIME].outcome == OUTCOME_SKIPPED);
+        scene_free(s);
+        s = scene("linux/amd64", NULL, "{\"HostConfig\":{}}");
+        s->facts.daemon.known = false;
+        decide_scene(s);
+        CHECK(s->d.results[RULE_HYPERV].outcome != OUTCOME_FAIL); /* no Hyper-V on Linux */
+        scene_free(s);
 }
 
 /* A start below API 1.24: allowed with no settings, refused with any. */

@@ -139,6 +139,10 @@ TEST(setup)
         char conf[300];
         snprintf(conf, sizeof(conf), "%s/etc/conf", dirs[2]);
         CHECK(setxattr(conf, "trusted.overlay.opaque", "y", 1, 0) == 0);
+        /* a renamed directory (overlayfs redirect_dir): not modelled */
+        snprintf(conf, sizeof(conf), "%s/red", dirs[2]);
+        CHECK(mkdir(conf, 0755) == 0);
+        CHECK(setxattr(conf, "trusted.overlay.redirect", "/opt", 4, 0) == 0);
 }
 
 TEST(dirs_merge_as_overlayfs)
@@ -158,6 +162,7 @@ TEST(dirs_merge_as_overlayfs)
         CHECK_STR(at(fs, "/opt/app/new"), "new");
         CHECK_STR(at(fs, "/usr/local/bin/tool"), "link:../../bin/real");
         CHECK_STR(at(fs, "/etc/keep/x"), "ENOTDIR");
+        CHECK_STR(at(fs, "/red"), "EREMOTEIO"); /* VIEW_UNKNOWN */
         image_fs_free(fs);
 }
 
@@ -224,8 +229,8 @@ static char lay[256];
 /* image_fs_from_tars over files (and "OUTER:MEMBER" members) of lay. */
 static struct image_fs *tars(struct eg_error *err, const char *const *files, size_t n)
 {
-        struct layer_blob b[4];
-        char paths[4][300], members[4][100];
+        struct layer_blob b[8];
+        char paths[8][300], members[8][100];
 
         for (size_t i = 0; i < n; i++) {
                 const char *colon = strchr(files[i], ':');
@@ -344,6 +349,20 @@ TEST(docker_save_members)
                 CHECK_STR(at(fs, "/bin/script"), "#!/bin/entry");
                 image_fs_free(fs);
         }
+        /* a large file of a member layer, read through the outer stream */
+        for (int i = 0; i < 2; i++) {
+                struct exe_facts *e = malloc(sizeof(*e));
+                fs = tars(&err, i ? gz : plain, 1);
+                identify(fs, "/usr/bin/app", NULL, e);
+                CHECK(e->kind == EXE_ELF);
+                CHECK_STR(e->platform.arch, "arm64");
+                identify(fs, "/usr/bin/real", NULL, e); /* forward in the same stream */
+                CHECK_STR(e->platform.arch, "amd64");
+                identify(fs, "/usr/bin/app", NULL, e); /* backwards: streamed again */
+                CHECK_STR(e->platform.arch, "arm64");
+                image_fs_free(fs);
+                free(e);
+        }
         fs = tars(&err, missing, 1);
         CHECK(fs == NULL && err.errnum == ENOENT && strstr(err.msg, "ccc/layer.tar"));
         image_fs_free(fs);
@@ -361,6 +380,7 @@ TEST(hostile_layers_are_refused_naming_the_entry)
         CHECK_STR(refusal("h_bomb.tar.gz", "zeros"), "EFBIG");
         CHECK_STR(refusal("h_notar.tar", NULL), "EILSEQ");
         CHECK_STR(refusal("h_truncated.tar", NULL), "EIO");
+        CHECK_STR(refusal("h_redirect.tar", "etc/conf"), "EPERM");
         CHECK_STR(refusal("h_abs.tar", NULL), "ok");
 }
 
@@ -404,6 +424,52 @@ TEST(hostile_layers_that_unpack)
         CHECK_STR(at(fs, "/dev/null"), "EACCES");    /* a device has no bytes to judge */
         image_fs_free(fs);
         free(e);
+}
+
+TEST(files_of_many_layers_in_turn)
+{
+        const char *files[] = {"base.tar", "h_abs.tar", "h_dup.tar", "top.tar.xz", "mid.tar.gz"};
+        struct eg_error err;
+        struct image_fs *fs = tars(&err, files, 5);
+
+        /* more layers read than cursors kept open: the oldest is closed
+         * and streamed again when needed */
+        for (int round = 0; round < 2; round++) {
+                CHECK(strncmp(at(fs, "/usr/bin/real"), "\177ELF", 4) == 0);
+                CHECK(strncmp(at(fs, "/usr/bin/abs"), "\177ELF", 4) == 0);
+                CHECK_STR(at(fs, "/x"), "second");
+                CHECK(strncmp(at(fs, "/sbin/orig"), "\177ELF", 4) == 0);
+                CHECK_STR(at(fs, "/bin/script"), "#!/bin/entry");
+                CHECK_STR(at(fs, "/etc/keep"), "keep");
+        }
+        image_fs_free(fs);
+}
+
+TEST(a_windows_layer_rooted_at_files)
+{
+        const char *files[] = {"windows.tar"};
+        struct eg_error err;
+        struct image_fs *fs = tars(&err, files, 1);
+
+        CHECK(image_fs_set_root(fs, "Hives/SYSTEM", &err) < 0 && err.errnum == ENOTDIR);
+        CHECK(image_fs_set_root(fs, "Nope", &err) < 0 && err.errnum == ENOENT);
+        CHECK_STR(at(fs, "/Files/app/x.exe"), "MZ");
+        CHECK(image_fs_set_root(fs, "Files", &err) == 0);
+        CHECK_STR(at(fs, "/app/x.exe"), "MZ");
+        {
+                /* the view's ".." stays at the container's root */
+                struct view v;
+                struct view_node *n = malloc(sizeof(*n));
+                view_init_layers(&v, fs);
+                CHECK(n != NULL && view_lookup(&v, "/", "/../Hives/SYSTEM", n, &err) < 0 &&
+                      err.errnum == ENOENT);
+                CHECK(n != NULL && view_lookup(&v, "/", "/../app/x.exe", n, &err) == 0);
+                if (n && n->fd >= 0)
+                        close(n->fd);
+                view_free(&v);
+                free(n);
+        }
+        image_fs_free(fs);
 }
 
 TEST(image_sources)
@@ -468,4 +534,5 @@ HARNESS_MAIN(RUN(setup); RUN(dirs_merge_as_overlayfs); RUN(dirs_through_the_view
              RUN(facts_of_an_image); RUN(tar_layers_made);
              RUN(tars_merge_as_the_engine_unpacks_them); RUN(tars_through_the_view_and_identifier);
              RUN(docker_save_members); RUN(hostile_layers_are_refused_naming_the_entry);
-             RUN(hostile_layers_that_unpack); RUN(image_sources); RUN(cleanup))
+             RUN(hostile_layers_that_unpack); RUN(files_of_many_layers_in_turn);
+             RUN(a_windows_layer_rooted_at_files); RUN(image_sources); RUN(cleanup))

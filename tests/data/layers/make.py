@@ -68,6 +68,9 @@ layer("top.tar.xz", [
 # base again with a 0/0 device over the arm64 app (overlay2's unpacked form)
 layer("dev0.tar", [E("usr/bin/app", kind="chr", dev=(0, 0)), E("dev/null", kind="chr", dev=(1, 3), mode=0o777)])
 
+# a Windows layer (hcsshim's format): C:\ under Files, the registry under Hives
+layer("windows.tar", [E("Files/app/x.exe", data=b"MZ\n"), E("Hives/SYSTEM", data=b"regf")])
+
 # docker save: <id>/layer.tar members, the outer plain and gzip-compressed
 def outer(name, members, mode):
     with tarfile.open(os.path.join(out, name), mode) as t:
@@ -99,6 +102,7 @@ layer("h_links.tar", [
     E("loop/a", kind="link", target="b"), E("loop/b", kind="link", target="a"),
     E("usr/bin/fifo", kind="fifo", mode=0o755),
 ])
+layer("h_redirect.tar", [E("etc/conf", kind="dir", pax={"SCHILY.xattr.trusted.overlay.redirect": "/opt"})])
 with open(os.path.join(out, "h_notar.tar"), "wb") as f:
     f.write(b"this is not a tar file\n" * 100)
 with open(os.path.join(out, "h_truncated.tar"), "wb") as f:
