@@ -70,45 +70,6 @@ int json_strict_fail(struct json_strict *js, const char *fmt, ...)
         return 0; /* 0 cancels the yajl parse */
 }
 
-const struct json_strict_slot *json_strict_current(const struct json_strict *js)
-{
-        return js->depth == 0 ? &js->top : &js->stack[js->depth - 1].slot;
-}
-
-int json_strict_push(struct json_strict *js, int node, bool is_array, struct json_strict_slot slot)
-{
-        struct json_strict_frame *f;
-
-        if (js->depth >= js->max_depth)
-                return json_strict_fail(js, "nested deeper than %zu levels", js->max_depth);
-        f = &js->stack[js->depth++];
-        f->node = node;
-        f->is_array = is_array;
-        f->map_id = is_array ? 0 : ++js->next_map_id;
-        f->index = 0;
-        f->slot = slot;
-        f->key_len = 0;
-        return 1;
-}
-
-int json_strict_value_done(struct json_strict *js)
-{
-        if (js->depth > 0) {
-                struct json_strict_frame *f = &js->stack[js->depth - 1];
-                if (f->is_array)
-                        f->index++;
-                else
-                        f->slot = (struct json_strict_slot){0, 0, 0, 0};
-        }
-        return 1;
-}
-
-int json_strict_pop(struct json_strict *js)
-{
-        js->depth--;
-        return json_strict_value_done(js);
-}
-
 static const char *field_name(const void *fields, size_t stride, size_t i)
 {
         const char *const *name = (const void *)((const char *)fields + i * stride);

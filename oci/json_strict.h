@@ -74,18 +74,51 @@ __attribute__((format(printf, 2, 3))) int json_strict_fail(struct json_strict *j
                                                            ...);
 
 /* The slot the next value lands in: the document's, or the open
- * container's. */
-const struct json_strict_slot *json_strict_current(const struct json_strict *js);
+ * container's.  (These four are inline: they run for every value of a
+ * document, a few thousand in docker's default config.json.) */
+static inline const struct json_strict_slot *json_strict_current(const struct json_strict *js)
+{
+        return js->depth == 0 ? &js->top : &js->stack[js->depth - 1].slot;
+}
 
 /* Opens a container (node, its slot); 0 (failed) past max_depth. */
-int json_strict_push(struct json_strict *js, int node, bool is_array, struct json_strict_slot slot);
+static inline int json_strict_push(struct json_strict *js, int node, bool is_array,
+                                   struct json_strict_slot slot)
+{
+        struct json_strict_frame *f;
+
+        if (js->depth >= js->max_depth)
+                return json_strict_fail(js, "nested deeper than %zu levels", js->max_depth);
+        f = &js->stack[js->depth++];
+        f->node = node;
+        f->is_array = is_array;
+        f->map_id = is_array ? 0 : ++js->next_map_id;
+        f->index = 0;
+        f->slot = slot;
+        f->key_len = 0;
+        return 1;
+}
 
 /* After a whole value: an array moves to its next element, an object
  * waits for its next key.  Returns 1. */
-int json_strict_value_done(struct json_strict *js);
+static inline int json_strict_value_done(struct json_strict *js)
+{
+        if (js->depth > 0) {
+                struct json_strict_frame *f = &js->stack[js->depth - 1];
+                if (f->is_array)
+                        f->index++;
+                else
+                        f->slot = (struct json_strict_slot){0, 0, 0, 0};
+        }
+        return 1;
+}
 
 /* Closes the open container (which is then a whole value).  Returns 1. */
-int json_strict_pop(struct json_strict *js);
+static inline int json_strict_pop(struct json_strict *js)
+{
+        js->depth--;
+        return json_strict_value_done(js);
+}
 
 /* A key of the open object: kept for messages, refused when the object
  * already has it.  With fields (a table of structs of `stride` bytes whose

@@ -47,7 +47,9 @@ void explain_rule_line(FILE *f, const char *rule, const char *state, const char 
         /* names from a log read back are as hostile as the detail */
         utf8_sanitize_visible(rule, clean_rule, sizeof(clean_rule));
         utf8_sanitize_visible(state, clean_state, sizeof(clean_state));
-        snprintf(label, sizeof(label), "  %-12s %-8s", clean_rule, clean_state);
+        /* one column for every rule name, however long the longest is */
+        snprintf(label, sizeof(label), "  %-*s %-8s", (int)rule_name_width(), clean_rule,
+                 clean_state);
         explain_line(f, label, detail);
 }
 
@@ -120,7 +122,7 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
         if (in->host) {
                 describe_host(in->host, text, sizeof(text));
                 explain_line(f, "host:", text);
-                describe_host_runs(in->host, text, sizeof(text));
+                describe_host_runs(in->host, NULL, text, sizeof(text));
                 explain_line(f, "  runs:", text);
                 if (strcmp(in->host->platform.arch, "amd64") == 0) {
                         if (in->host->level_source)
@@ -147,8 +149,16 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
                          d->emulator->flags[0] ? d->emulator->flags : "none");
                 explain_line(f, "emulator:", text);
         }
-        snprintf(text, sizeof(text), "%s%s%s", in->policy->source,
-                 in->policy->sha256[0] ? ", sha256 " : "", in->policy->sha256);
+        /* an unusable file is the refusal, not "built-in defaults": those
+         * only stand in so that the other rules can still be shown */
+        if (in->policy_error)
+                snprintf(text, sizeof(text),
+                         "%.300s cannot be used, so every create is refused (rule policy); the "
+                         "other rules show what the built-in defaults would decide",
+                         in->policy->path[0] ? in->policy->path : "the policy file");
+        else
+                snprintf(text, sizeof(text), "%s%s%s", in->policy->source,
+                         in->policy->sha256[0] ? ", sha256 " : "", in->policy->sha256);
         explain_line(f, "policy:", text);
 }
 

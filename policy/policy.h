@@ -120,6 +120,9 @@ int policy_parse(const char *text, size_t len, const char *source, struct policy
 void policy_free(struct policy *p);
 
 const char *rule_name(enum rule r);
+/* The longest rule name's length, in bytes: the column check and why print
+ * rule names in, so that no name shifts the text after it. */
+size_t rule_name_width(void);
 int rule_from_name(const char *name); /* a configurable rule; -1 when unknown */
 
 /* Rules the policy cannot set or except: the policy file itself, the host,

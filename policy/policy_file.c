@@ -42,6 +42,16 @@ const char *rule_name(enum rule r)
         return (unsigned)r < RULE_COUNT ? rule_names[r] : "none";
 }
 
+size_t rule_name_width(void)
+{
+        size_t width = 0;
+
+        for (int r = 0; r < RULE_COUNT; r++)
+                if (strlen(rule_names[r]) > width)
+                        width = strlen(rule_names[r]);
+        return width;
+}
+
 bool rule_is_fact(enum rule r)
 {
         return r < RULE_CONFIG || r == RULE_CERTAIN_FAILURE;

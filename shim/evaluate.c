@@ -157,7 +157,14 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
                 return NULL;
         ev->in = (struct decision_input){.policy = &ev->policy};
         ev->policy_error[0] = ev->host_error[0] = ev->config_error[0] = '\0';
-        if (policy_load(rq->policy_path, rq->policy_named, true, &ev->policy, &err) < 0) {
+        if (rq->preread != NULL) {
+                ev->policy = rq->preread->policy;
+                memset(&rq->preread->policy, 0, sizeof(rq->preread->policy));
+                if (rq->preread->status < 0) {
+                        str_copy(ev->policy_error, sizeof(ev->policy_error), rq->preread->error);
+                        ev->in.policy_error = ev->policy_error;
+                }
+        } else if (policy_load(rq->policy_path, rq->policy_named, true, &ev->policy, &err) < 0) {
                 str_copy(ev->policy_error, sizeof(ev->policy_error), err.msg);
                 ev->in.policy_error = ev->policy_error;
         }

@@ -10,6 +10,7 @@
 #include "../oci/moby.h"
 #include "../policy/decision.h"
 #include "podman_store.h"
+#include "policy_load.h"
 
 struct evaluation_request {
         const char *policy_path;
@@ -19,6 +20,9 @@ struct evaluation_request {
         const char *id;
         const char *name;  /* NULL: from the engine's annotations, if any */
         const char *image; /* likewise */
+        /* the policy already read for this call (evaluate takes it over and
+         * leaves *preread's policy empty); NULL: read policy_path */
+        struct policy_read *preread;
 };
 
 struct evaluation {

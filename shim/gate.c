@@ -58,9 +58,11 @@ static void log_decision(const struct evaluation *ev, const struct runc_argv *ar
                 snprintf(log_error, size, "%s", err.msg);
 }
 
-int gate_creating_verb(const struct runc_argv *args, struct timespec started, char **runtime)
+int gate_creating_verb(const struct runc_argv *args, struct timespec started,
+                       struct policy_read *preread, char **runtime)
 {
-        struct evaluation_request rq = {.bundle = args->bundle, .id = args->container_id};
+        struct evaluation_request rq = {
+                .bundle = args->bundle, .id = args->container_id, .preread = preread};
         struct evaluation *ev;
         char log_error[EG_ERROR_MSG_MAX] = "";
         char message[DECISION_REASON_MAX + EG_ERROR_MSG_MAX + 64];

@@ -121,7 +121,8 @@ int main(int argc, char *argv[])
         const char *runc, *chosen = NULL;
         enum backend_grammar grammar;
         struct timespec started;
-        bool creating;
+        struct policy_read preread;
+        bool creating, have_preread = false, out_of_memory = false;
         int status;
 
         clock_gettime(CLOCK_MONOTONIC, &started);
@@ -145,8 +146,19 @@ int main(int argc, char *argv[])
                     0 &&
             (!creating || backend_record_live(who.root, who.container_id, recorded)))
                 chosen = recorded;
-        if (chosen == NULL && ((chosen = getenv("EDGEGUARD_RUNC")) == NULL || chosen[0] == '\0'))
-                chosen = policy_runtime = gate_passthrough_runtime();
+        if (chosen == NULL && ((chosen = getenv("EDGEGUARD_RUNC")) == NULL || chosen[0] == '\0')) {
+                if (creating) { /* judged by the same read below */
+                        policy_read(&preread);
+                        have_preread = true;
+                        /* a copy: the evaluation takes the policy over and
+                         * frees it before the exec */
+                        if ((chosen = preread.policy.runtime) != NULL &&
+                            (chosen = policy_runtime = strdup(chosen)) == NULL)
+                                out_of_memory = true;
+                } else {
+                        chosen = policy_runtime = gate_passthrough_runtime();
+                }
+        }
         runc = runc_path_find(chosen, runc_default_paths, own_executable(), &err);
         grammar = backend_grammar_of(runc ? runc : "runc");
 
@@ -169,9 +181,13 @@ int main(int argc, char *argv[])
                                            started);
         if (runc == NULL)
                 return report_failure(&args, err.msg);
+        if (out_of_memory)
+                return report_failure(&args, "refusing: out of memory");
 
         if (args.creates_container && !args.verb_help) {
-                if ((status = gate_creating_verb(&args, started, &gate_runtime)) != 0)
+                status = gate_creating_verb(&args, started, have_preread ? &preread : NULL,
+                                            &gate_runtime);
+                if (status != 0)
                         return status;
                 if (backend_record_write(args.root, args.container_id, runc, &err) < 0)
                         return report_failure(&args, err.msg);

@@ -52,3 +52,13 @@ int policy_load(const char *path, bool named, bool with_hash, struct policy *p,
                 sha256_hex(text, len, p->sha256);
         return 0;
 }
+
+void policy_read(struct policy_read *r)
+{
+        struct eg_error err = {0};
+        bool named;
+        const char *path = policy_load_path(&named);
+
+        r->status = policy_load(path, named, true, &r->policy, &err);
+        str_copy(r->error, sizeof(r->error), r->status < 0 ? err.msg : "");
+}

@@ -17,4 +17,16 @@ const char *policy_load_path(bool *named);
 int policy_load(const char *path, bool named, bool with_hash, struct policy *p,
                 struct eg_error *err);
 
+/* The policy one call reads once: a create without a named runtime takes
+ * its runtime from it and is judged by it, so both come from one content
+ * of the file (and the file is read and parsed once, not twice). */
+struct policy_read {
+        struct policy policy; /* policy_load's p: the defaults on error */
+        int status;           /* policy_load's return */
+        char error[EG_ERROR_MSG_MAX];
+};
+
+/* policy_load of the environment's file (policy_load_path), with its hash. */
+void policy_read(struct policy_read *r);
+
 #endif

@@ -54,6 +54,15 @@ check_eq "the decision log found without the environment" \
 printf '{"decision_log": "%s", "runtime": "%s"}\n' "$DECISIONS" "$CRUN" >/etc/edgeguard/policy.json
 check "create with the policy naming crun" bare "$EG" --root "$CR" create --bundle "$T/native" p1
 check "the container is crun's" live_in crun "$CR" p1
+# read once: the runtime chosen and the decision come from one content of
+# the file (a second read could see another policy), at half the cost
+# not -f: crun's container init would keep strace waiting for the start
+strace -qq -e trace=open,openat -o "$T/p2.strace" \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$EG" --root "$CR" create --bundle "$T/native" p2
+check "... and a second one, its command traced" live_in crun "$CR" p2
+check_eq "that create opened the policy file once" \
+        "$(grep -c '"/etc/edgeguard/policy.json"' "$T/p2.strace")" 1
+crun --root "$CR" delete --force p2
 printf '{"decision_log": "%s"}\n' "$DECISIONS" >/etc/edgeguard/policy.json
 check "delete --force after the policy changed back still reaches crun" \
         bare "$EG" --root "$CR" delete --force p1

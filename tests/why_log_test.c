@@ -8,6 +8,7 @@
 
 #include "../policy/log_explain.h"
 #include "../policy/log_select.h"
+#include "../policy/policy.h"
 #include "harness.h"
 
 #define REC(t, d, rule, extra)                                                       \
@@ -409,7 +410,11 @@ TEST(explain_text)
         CHECK(strstr(out, "module:     container bbb2, name web, image x:1\n") != NULL);
         CHECK(strstr(out, "executable: /bin/true: linux/arm64, ELF 64-bit LSB AArch64\n") != NULL);
         CHECK(strstr(out, "declared:   linux/amd64 (image)\n") != NULL);
-        CHECK(strstr(out, "  arch         refuse   bad\\x1b[2J\n") != NULL);
+        char line[128];
+        /* the rule column is as wide as the longest rule name */
+        snprintf(line, sizeof(line), "  %-*s refuse   bad\\x1b[2J\n", (int)rule_name_width(),
+                 "arch");
+        CHECK(strstr(out, line) != NULL);
         CHECK(strstr(out, "os ") == NULL); /* a rule that passed is not told */
         CHECK(strchr(out, '\033') == NULL && strchr(out, '\r') == NULL);
         free(out);
