@@ -43,6 +43,21 @@ else
         not_ok "skopeo copy docker-archive: -> oci: (skopeo is in hack/install-deps.sh)"
 fi
 
+# ---- an OCI layout from umoci
+mkdir -p "$T/umroot/bin"
+install -m 0755 "$FOREIGN_DIR/$FOREIGN/busybox-static" "$T/umroot/bin/busybox"
+ln -s busybox "$T/umroot/bin/sh"
+if umoci init --layout "$T/um" && umoci new --image "$T/um:t" &&
+        umoci insert --rootless --image "$T/um:t" "$T/umroot" / >/dev/null &&
+        umoci config --image "$T/um:t" --config.entrypoint /bin/sh --architecture "$FOREIGN"; then
+        check_eq "umoci's layout of a $FOREIGN image: runs on linux/$FOREIGN" \
+                "$(status_of --oci "$T/um" --host "linux/$FOREIGN")" 0
+        check_contains "... and is refused on linux/$NATIVE (no manifest for it)" \
+                "$(eg --oci "$T/um" --host "linux/$NATIVE")" "no manifest of the image is for linux/$NATIVE"
+else
+        not_ok "umoci init/new/insert/config (umoci is in hack/install-deps.sh)"
+fi
+
 # ---- a hand-assembled multi-platform index
 bb() { echo "$FOREIGN_DIR/$1/busybox-static"; }
 root_layer() { # busybox of Debian arch $1 at /bin, sh linked to it
@@ -69,6 +84,10 @@ check_contains "... linux/amd64 is served and runs" "$out" "linux/amd64      run
 check_contains "... linux/arm/v7 gets the lying manifest, refused" "$out" "linux/arm/v7     REFUSED"
 check_contains "... linux/arm64 runs" "$out" "linux/arm64      runs natively"
 check_contains "... the lying manifest named against its claim" "$(grep 'DOES NOT RUN THERE' <<<"$out")" "(linux/arm/v7)"
+tar -C "$T/liar" -cf "$T/liar.tar" .
+out=$(eg --archive "$T/liar.tar" --targets iotedge)
+check_eq "the same index as an OCI-layout tar (buildx type=oci): exit 1" "$?" 1
+check_contains "... the same lying manifest" "$(grep 'DOES NOT RUN THERE' <<<"$out")" "(linux/arm/v7)"
 layout "$T/honest" "$(manifest amd64 "" amd64)" "$(manifest arm v7 armhf)" "$(manifest arm64 "" arm64)"
 out=$(eg --oci "$T/honest" --targets iotedge)
 check_eq "the honest multi-platform image serves every IoT Edge target: exit 0" "$?" 0
