@@ -91,6 +91,14 @@ check_contains "... the same lying manifest" "$(grep 'DOES NOT RUN THERE' <<<"$o
 layout "$T/honest" "$(manifest amd64 "" amd64)" "$(manifest arm v7 armhf)" "$(manifest arm64 "" arm64)"
 out=$(eg --oci "$T/honest" --targets iotedge)
 check_eq "the honest multi-platform image serves every IoT Edge target: exit 0" "$?" 0
+jq '. + {nest: 1, attestation: true}' "$T/honest.json" >"$T/nested.json"
+python3 "$TOP/tests/image_layout.py" "$T/nested" "$T/nested.json"
+out=$(eg --oci "$T/nested" --targets iotedge)
+check_eq "the same behind a nested index, with an attestation manifest (as buildx writes): exit 0" "$?" 0
+check_contains "... the attestation is not taken for an image" "$out" "attestation manifests not images: skipped"
+jq '. + {nest: 5}' "$T/honest.json" >"$T/deep.json"
+python3 "$TOP/tests/image_layout.py" "$T/deep" "$T/deep.json"
+check_contains "indexes nested 5 deep: refused" "$(eg --oci "$T/deep")" "indexes nested more than 4 deep"
 layout "$T/amd64only" "$(manifest amd64 "" amd64)"
 out=$(eg --oci "$T/amd64only" --host linux/arm64)
 check_eq "a target no manifest serves: refused" "$?" 1
