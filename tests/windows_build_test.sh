@@ -22,6 +22,17 @@ wine "$EXE" --listen 0.0.0.0:1 >"$T/bad.out" 2>&1
 check_eq "--listen 0.0.0.0:1: a usage error (exit 2)" "$?" 2
 check_contains "... naming the address" "$(tr -d '\r' <"$T/bad.out")" "not a loopback address"
 
+# LGPL-2.1 6(a): the program relinks from build/windows/relink/ with a
+# libmicrohttpd of one's own (here the one built from Debian's source)
+if "$WIN/relink/relink.sh" "$WIN/sysroot/lib/libmicrohttpd.a" "$T/relinked.exe" >"$T/relink.log" 2>&1; then
+        check_eq "relink.sh with another libmicrohttpd.a: a program that runs" \
+                "$(wine "$T/relinked.exe" --version 2>&1 | tr -d '\r')" "edgeguard-authz $(make -s -C "$TOP" version)"
+else
+        not_ok "relink.sh with another libmicrohttpd.a" "$(cat "$T/relink.log")"
+fi
+check "... the relink directory holds libmicrohttpd's source and licence" \
+        test -s "$WIN/relink/libmicrohttpd-COPYING" -a -n "$(ls "$WIN"/relink/source/libmicrohttpd_*.orig.tar.* 2>/dev/null)"
+
 for exe in "$WIN"/tests/*_test.exe; do
         name=$(basename "$exe" .exe)
         linux=$TOP/build/tests/$name

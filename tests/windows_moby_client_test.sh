@@ -31,6 +31,10 @@ built() {
 }
 built "$MC/mobyclient" "$MC/mobyclient.exe" "$AUTHZ"
 
+# exited NAME RC ERRFILE: the harness's exit status 0, or its stderr shown
+exited() {
+        if [[ $2 -eq 0 ]]; then ok "$1"; else not_ok "$1" "exit $2" "$(tail -n 20 "$3")"; fi
+}
 # said KEY: the value the harness printed for KEY (its output is in $out)
 said() { sed -n "s/^$1\t//p" <<<"$out"; }
 denied() { # denied NAME: moby's text for the plugin's Hyper-V refusal of a create named NAME
@@ -66,7 +70,7 @@ if pid=$("$HELPERS/sd_notify_wait" 30 "$T/plugin.log" -- "$AUTHZ" --socket "$soc
         mkdir -p /etc/docker/plugins
         echo "unix://$sock" >/etc/docker/plugins/edgeguard.spec
         out=$(timeout 90 "$MC/mobyclient" -timeout 60s 2>"$T/linux.err")
-        check_eq "linux: the harness exits 0" "$?" 0
+        exited "linux: the harness exits 0" "$?" "$T/linux.err"
         check_eq "linux: built for linux/amd64" "$(said goos)" linux/amd64
         check_harness linux "unix://$sock" linux
         check_eq "linux: a create leaving the isolation to the daemon is allowed (a Linux dockerd has no Hyper-V)" \
@@ -100,7 +104,7 @@ ok "edgeguard-authz.exe under wine answers /Plugin.Activate on 127.0.0.1:$port"
 mkdir -p "$PD/docker/plugins"
 printf 'tcp://127.0.0.1:%s\r\n' "$port" >"$PD/docker/plugins/edgeguard.spec"
 out=$(timeout 90 wine "$MC/mobyclient.exe" -timeout 60s 2>"$T/windows.err")
-check_eq "windows: the harness exits 0 under wine" "$?" 0
+exited "windows: the harness exits 0 under wine" "$?" "$T/windows.err"
 check_eq "windows: built for windows/amd64" "$(said goos)" windows/amd64
 check_eq "windows: %ProgramData% is C:\\ProgramData (moby's spec directory: C:\\ProgramData\\docker\\plugins)" \
         "$(said programdata)" 'C:\ProgramData'

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../oci/cleanup.h"
 #include "../../oci/host.h"
 #include "../authz/authz_check.h"
 #include "../authz/docker_api.h"
@@ -119,7 +120,7 @@ static void host_platform(char *out, size_t size)
 
 static int serve(void)
 {
-        struct host_facts *host = malloc(sizeof(*host));
+        cleanup_free struct host_facts *host = malloc(sizeof(*host));
         struct judge_config cfg = {.policy_path = opt.policy,
                                    .policy_named = opt.policy_named,
                                    .docker_socket = opt.pipe,
