@@ -367,6 +367,11 @@ int view_lookup(struct view *v, const char *cwd, const char *path, struct view_n
                  * path that is asked for */
                 struct image_fs_node n = {.id = t->node, .st = t->st};
                 t->fd = image_fs_open(v->fs, &n, err);
+                /* a file that is there but cannot be read (over the size
+                 * edgeguard reads, a damaged layer) is not "not there":
+                 * unknown; EACCES is a device or FIFO, as execve says */
+                if (t->fd < 0 && err->errnum != EACCES)
+                        err->errnum = VIEW_UNKNOWN;
                 if (t->fd < 0)
                         return eg_error_prefix(err, "%s", w->path);
         }

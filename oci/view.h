@@ -119,7 +119,9 @@ void view_init_image(struct view *v, int root_fd);
 /* view_init_image for an image made of layers: the merged tree of fs
  * (borrowed; it outlives v) is the rootfs.  A regular file found there is
  * handed out as image_fs_open makes it (the layer's own file, or a sealed
- * memfd with a tar entry's bytes). */
+ * memfd with a tar entry's bytes); one that is there but cannot be read
+ * (over IMAGE_FS_FILE_MAX, a damaged layer) is VIEW_UNKNOWN, never "not
+ * there". */
 void view_init_layers(struct view *v, struct image_fs *fs);
 
 /* view_build over the layers of fs: the spec's mounts, masks and user on

@@ -419,6 +419,17 @@ TEST(hostile_layers_that_unpack)
         CHECK(strncmp(at(fs, "/usr/bin/abs"), "\177ELF", 4) == 0);
         image_fs_free(fs);
 
+        {
+                /* a file larger than edgeguard reads into memory */
+                const char *big[] = {"h_bigfile.tar.gz"};
+                fs = tars(&err, big, 1);
+                CHECK_STR(at(fs, "/usr/bin/big"), "EFBIG");
+                identify(fs, "/usr/bin/big", NULL, e);
+                CHECK(e->kind == EXE_UNIDENTIFIED && e->view_unknown && !e->not_found &&
+                      strstr(e->reason, "more than edgeguard reads"));
+                image_fs_free(fs);
+        }
+
         fs = tars(&err, dev, 2);
         CHECK_STR(at(fs, "/usr/bin/app"), "ENOENT"); /* 0/0: a whiteout */
         CHECK_STR(at(fs, "/dev/null"), "EACCES");    /* a device has no bytes to judge */

@@ -112,6 +112,25 @@ big = tarfile.TarInfo("big")
 big.size = 10 * 10**9
 with open(os.path.join(out, "h_bigsize.tar"), "wb") as f:
     f.write(big.tobuf(tarfile.PAX_FORMAT) + b"\0" * 1024)
+# one file past IMAGE_FS_FILE_MAX (256 MiB): indexed, but not read
+class Zeros(io.RawIOBase):
+    def __init__(self, n):
+        self.n = n
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        k = min(len(b), self.n)
+        b[:k] = bytes(k)
+        self.n -= k
+        return k
+
+
+with tarfile.open(os.path.join(out, "h_bigfile.tar.gz"), "w:gz", compresslevel=1) as t:
+    ti = tarfile.TarInfo("usr/bin/big")
+    ti.size, ti.mode = (256 << 20) + 1, 0o755
+    t.addfile(ti, io.BufferedReader(Zeros(ti.size), 1 << 20))
 # a bomb: a few KB of gzip that declares a 70 GiB file of zeros
 with gzip.open(os.path.join(out, "h_bomb.tar.gz"), "wb") as f:
     bomb = tarfile.TarInfo("zeros")
