@@ -27,7 +27,7 @@ out=$(eg --archive "$I/edgeguard-test_label-native-holds-foreign_1.tar" --host "
 check_eq "a lying label (says $NATIVE, holds $FOREIGN) on a $FOREIGN target: exit 1" "$?" 1
 check_contains "... the manifest does not run on the platform it claims" "$out" "DOES NOT RUN THERE"
 gzip -c "$I/native.tar" >"$T/native.tar.gz"
-zstd -q -c "$I/native.tar" >"$T/native.tar.zst" 2>/dev/null || cp "$T/native.tar.gz" "$T/native.tar.zst"
+zstd -q -c "$I/native.tar" >"$T/native.tar.zst"
 check_eq "a gzip-compressed archive reads as the plain one" "$(status_of --archive "$T/native.tar.gz")" 0
 check_eq "a zstd-compressed archive too" "$(status_of --archive "$T/native.tar.zst")" 0
 json=$("$EG" check --json --archive "$I/edgeguard-test_foreign_1.tar" --host "linux/$NATIVE" --host "linux/$FOREIGN")
@@ -41,6 +41,21 @@ if skopeo copy -q "docker-archive:$I/edgeguard-test_foreign_1.tar" "oci:$T/skope
         check_eq "... runs on linux/$FOREIGN" "$(status_of --oci "$T/skopeo" --host "linux/$FOREIGN")" 0
 else
         not_ok "skopeo copy docker-archive: -> oci: (skopeo is in hack/install-deps.sh)"
+fi
+
+# ---- an OCI layout from umoci
+mkdir -p "$T/umroot/bin"
+install -m 0755 "$FOREIGN_DIR/$FOREIGN/busybox-static" "$T/umroot/bin/busybox"
+ln -s busybox "$T/umroot/bin/sh"
+if umoci init --layout "$T/um" && umoci new --image "$T/um:t" &&
+        umoci insert --rootless --image "$T/um:t" "$T/umroot" / >/dev/null &&
+        umoci config --image "$T/um:t" --config.entrypoint /bin/sh --architecture "$FOREIGN"; then
+        check_eq "umoci's layout of a $FOREIGN image: runs on linux/$FOREIGN" \
+                "$(status_of --oci "$T/um" --host "linux/$FOREIGN")" 0
+        check_contains "... and is refused on linux/$NATIVE (no manifest for it)" \
+                "$(eg --oci "$T/um" --host "linux/$NATIVE")" "no manifest of the image is for linux/$NATIVE"
+else
+        not_ok "umoci init/new/insert/config (umoci is in hack/install-deps.sh)"
 fi
 
 # ---- a hand-assembled multi-platform index
@@ -69,9 +84,21 @@ check_contains "... linux/amd64 is served and runs" "$out" "linux/amd64      run
 check_contains "... linux/arm/v7 gets the lying manifest, refused" "$out" "linux/arm/v7     REFUSED"
 check_contains "... linux/arm64 runs" "$out" "linux/arm64      runs natively"
 check_contains "... the lying manifest named against its claim" "$(grep 'DOES NOT RUN THERE' <<<"$out")" "(linux/arm/v7)"
+tar -C "$T/liar" -cf "$T/liar.tar" .
+out=$(eg --archive "$T/liar.tar" --targets iotedge)
+check_eq "the same index as an OCI-layout tar (buildx type=oci): exit 1" "$?" 1
+check_contains "... the same lying manifest" "$(grep 'DOES NOT RUN THERE' <<<"$out")" "(linux/arm/v7)"
 layout "$T/honest" "$(manifest amd64 "" amd64)" "$(manifest arm v7 armhf)" "$(manifest arm64 "" arm64)"
 out=$(eg --oci "$T/honest" --targets iotedge)
 check_eq "the honest multi-platform image serves every IoT Edge target: exit 0" "$?" 0
+jq '. + {nest: 1, attestation: true}' "$T/honest.json" >"$T/nested.json"
+python3 "$TOP/tests/image_layout.py" "$T/nested" "$T/nested.json"
+out=$(eg --oci "$T/nested" --targets iotedge)
+check_eq "the same behind a nested index, with an attestation manifest (as buildx writes): exit 0" "$?" 0
+check_contains "... the attestation is not taken for an image" "$out" "attestation manifests not images: skipped"
+jq '. + {nest: 5}' "$T/honest.json" >"$T/deep.json"
+python3 "$TOP/tests/image_layout.py" "$T/deep" "$T/deep.json"
+check_contains "indexes nested 5 deep: refused" "$(eg --oci "$T/deep")" "indexes nested more than 4 deep"
 layout "$T/amd64only" "$(manifest amd64 "" amd64)"
 out=$(eg --oci "$T/amd64only" --host linux/arm64)
 check_eq "a target no manifest serves: refused" "$?" 1

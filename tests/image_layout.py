@@ -10,7 +10,11 @@ SPEC: {"manifests": [{"platform": {"os": .., "architecture": .., "variant": ..}
                                  config: {Entrypoint, Cmd, Env, User, ...}},
                       "layers": [[entry, ...], ...]}],   bottom layer first
        "tamper": "config" (optional: the first config's bytes no longer
-                           match its digest)}
+                           match its digest),
+       "nest": N (optional: index.json points to an index that points to ...
+                  N levels down, as buildx nests one),
+       "attestation": true (optional: a buildx attestation manifest too,
+                  platform unknown/unknown, which is not an image)}
 entry: {"path": "bin/busybox", "file": "/host/path", "mode": 493}
        {"path": "bin/sh", "symlink": "busybox"}
        {"path": "bin/", "dir": true}
@@ -97,6 +101,17 @@ def main():
         if "platform" in m:
             desc["platform"] = m["platform"]
         index["manifests"].append(desc)
+    if spec.get("attestation"):
+        desc = dict(index["manifests"][0])
+        desc["platform"] = {"os": "unknown", "architecture": "unknown"}
+        desc["annotations"] = {"vnd.docker.reference.type": "attestation-manifest",
+                               "vnd.docker.reference.digest": desc["digest"]}
+        index["manifests"].append(desc)
+    for _ in range(spec.get("nest", 0)):
+        d, size = blob(out, json.dumps(index, sort_keys=True).encode())
+        index = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.index.v1+json",
+                 "manifests": [{"mediaType": "application/vnd.oci.image.index.v1+json",
+                                "digest": d, "size": size}]}
     with open(os.path.join(out, "index.json"), "w") as f:
         json.dump(index, f)
 
