@@ -236,6 +236,11 @@ static int query_pair(struct authz_uri *u, const char *s, size_t len, struct eg_
                                     "the query's %s: a bad %%-escape, a NUL or over %d bytes", key,
                                     AUTHZ_QUERY_VAL_MAX - 1);
         *has = true;
+        /* dockerd takes "/debug-x" and "debug-x" as one name (its names
+         * match ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$ and are stored with the
+         * slash): the policy's patterns see it without */
+        if (dst == u->name && dst[0] == '/')
+                memmove(dst, dst + 1, strlen(dst));
         return 0;
 }
 

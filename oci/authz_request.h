@@ -97,7 +97,7 @@ struct authz_uri {
         char path[AUTHZ_URI_MAX]; /* decoded once, the version prefix stripped */
         char version[16];         /* "1.41", "" when there was no prefix */
         bool has_name, has_platform;
-        char name[AUTHZ_QUERY_VAL_MAX];     /* the first "name" */
+        char name[AUTHZ_QUERY_VAL_MAX];     /* the first "name", without a leading '/' */
         char platform[AUTHZ_QUERY_VAL_MAX]; /* the first "platform" */
 };
 

@@ -2,7 +2,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <sys/capability.h>
+#include <stdlib.h>
+#include <strings.h>
 
 #include "str.h"
 
@@ -23,71 +24,114 @@ static bool runc_spelling(const char *name)
         return strlen(name) < CAPABILITY_NAME_MAX;
 }
 
+/* Linux's capabilities by number (include/uapi/linux/capability.h, 0 to
+ * CAP_CHECKPOINT_RESTORE of 5.9), the names runc 1.1 knows.  A table
+ * built at compile time: nothing to fill at run time, so nothing to lock
+ * in the plugin's threads (pthread_once is not on every mingw build), and
+ * no libcap call per name (a hostile spec may list a hundred thousand). */
+static const char *const names[] = {
+        "CAP_CHOWN",              /* 0 */
+        "CAP_DAC_OVERRIDE",       /* 1 */
+        "CAP_DAC_READ_SEARCH",    /* 2 */
+        "CAP_FOWNER",             /* 3 */
+        "CAP_FSETID",             /* 4 */
+        "CAP_KILL",               /* 5 */
+        "CAP_SETGID",             /* 6 */
+        "CAP_SETUID",             /* 7 */
+        "CAP_SETPCAP",            /* 8 */
+        "CAP_LINUX_IMMUTABLE",    /* 9 */
+        "CAP_NET_BIND_SERVICE",   /* 10 */
+        "CAP_NET_BROADCAST",      /* 11 */
+        "CAP_NET_ADMIN",          /* 12 */
+        "CAP_NET_RAW",            /* 13 */
+        "CAP_IPC_LOCK",           /* 14 */
+        "CAP_IPC_OWNER",          /* 15 */
+        "CAP_SYS_MODULE",         /* 16 */
+        "CAP_SYS_RAWIO",          /* 17 */
+        "CAP_SYS_CHROOT",         /* 18 */
+        "CAP_SYS_PTRACE",         /* 19 */
+        "CAP_SYS_PACCT",          /* 20 */
+        "CAP_SYS_ADMIN",          /* 21 */
+        "CAP_SYS_BOOT",           /* 22 */
+        "CAP_SYS_NICE",           /* 23 */
+        "CAP_SYS_RESOURCE",       /* 24 */
+        "CAP_SYS_TIME",           /* 25 */
+        "CAP_SYS_TTY_CONFIG",     /* 26 */
+        "CAP_MKNOD",              /* 27 */
+        "CAP_LEASE",              /* 28 */
+        "CAP_AUDIT_WRITE",        /* 29 */
+        "CAP_AUDIT_CONTROL",      /* 30 */
+        "CAP_SETFCAP",            /* 31 */
+        "CAP_MAC_OVERRIDE",       /* 32 */
+        "CAP_MAC_ADMIN",          /* 33 */
+        "CAP_SYSLOG",             /* 34 */
+        "CAP_WAKE_ALARM",         /* 35 */
+        "CAP_BLOCK_SUSPEND",      /* 36 */
+        "CAP_AUDIT_READ",         /* 37 */
+        "CAP_PERFMON",            /* 38 */
+        "CAP_BPF",                /* 39 */
+        "CAP_CHECKPOINT_RESTORE", /* 40 */
+};
+
+#define N_NAMES ((int)(sizeof(names) / sizeof(names[0])))
+
 bool capability_name(int value, char out[CAPABILITY_NAME_MAX])
 {
-        char *lib = value >= 0 ? cap_to_name((cap_value_t)value) : NULL;
-        bool named = lib != NULL && strncmp(lib, "cap_", 4) == 0;
-
-        if (named) {
-                size_t i;
-                memcpy(out, "CAP_", 4);
-                for (i = 4; lib[i] && i + 1 < CAPABILITY_NAME_MAX; i++)
-                        out[i] = (char)(lib[i] >= 'a' && lib[i] <= 'z' ? lib[i] - 'a' + 'A'
-                                                                       : lib[i]);
-                out[i] = '\0';
-        } else {
-                snprintf(out, CAPABILITY_NAME_MAX, "capability %d", value);
+        if (value >= 0 && value < N_NAMES) {
+                str_copy(out, CAPABILITY_NAME_MAX, names[value]);
+                return true;
         }
-        if (lib)
-                cap_free(lib);
-        return named;
+        snprintf(out, CAPABILITY_NAME_MAX, "capability %d", value);
+        return false;
 }
-
-/* libcap's names for 0..63 in runc's spelling, read from libcap once: a
- * hostile spec may list a hundred thousand names, and libcap's parser
- * mallocs for each. */
-static struct {
-        bool read;
-        char names[64][CAPABILITY_NAME_MAX];
-        bool named[64];
-} known;
 
 static int known_value(const char *name)
 {
-        if (!known.read) {
-                for (int v = 0; v < 64; v++)
-                        known.named[v] = capability_name(v, known.names[v]);
-                known.read = true;
+        for (int v = 0; v < N_NAMES; v++)
+                if (names[v][4] == name[4] && strcmp(names[v], name) == 0)
+                        return v;
+        return -1;
+}
+
+/* What libcap's cap_from_name would read a spelling runc refuses as: a
+ * number (strtoul base 0: "21", "0x15") or "cap_" and a name in any case;
+ * -1 for none (a comma list among them). */
+static int lenient_value(const char *name)
+{
+        char *end;
+        unsigned long n;
+
+        if (strchr(name, ',') != NULL)
+                return -1;
+        if (name[0] >= '0' && name[0] <= '9') {
+                n = strtoul(name, &end, 0);
+                return *end == '\0' && n < (unsigned long)N_NAMES ? (int)n : -1;
         }
-        for (int v = 0; v < 64; v++)
-                if (known.named[v] && known.names[v][4] == name[4] &&
-                    strcmp(known.names[v], name) == 0)
+        if (strncasecmp(name, "cap_", 4) != 0)
+                return -1;
+        for (int v = 0; v < N_NAMES; v++)
+                if (strcasecmp(names[v] + 4, name + 4) == 0)
                         return v;
         return -1;
 }
 
 enum capability_status capability_parse(const char *name, int *value, char *canonical)
 {
-        char round_trip[CAPABILITY_NAME_MAX];
-        cap_value_t v;
+        int v;
 
         if (canonical)
                 canonical[0] = '\0';
-        /* In runc's spelling a name is libcap's own or none libcap knows
-         * (its names are all it takes in upper case); any other spelling
-         * is misspelt, and libcap is asked only for the right one. */
+        /* In runc's spelling a name is in the table or unknown; any other
+         * spelling is misspelt, and the right one is suggested when libcap
+         * would have read it */
         if (runc_spelling(name)) {
-                int known_v = known_value(name);
-                if (known_v < 0)
+                if ((v = known_value(name)) < 0)
                         return CAPABILITY_UNKNOWN;
-                *value = known_v;
+                *value = v;
                 return CAPABILITY_OK;
         }
-        /* libcap also takes lower case, numbers and comma lists: the name
-         * it reads, if one, is the spelling to suggest */
-        if (canonical && strchr(name, ',') == NULL && cap_from_name(name, &v) == 0 && v >= 0 &&
-            v < 64 && capability_name(v, round_trip))
-                str_copy(canonical, CAPABILITY_NAME_MAX, round_trip);
+        if (canonical && (v = lenient_value(name)) >= 0)
+                str_copy(canonical, CAPABILITY_NAME_MAX, names[v]);
         return CAPABILITY_MISSPELT;
 }
 

@@ -1,8 +1,10 @@
 /* Capability names exactly as runc reads them ("CAP_" and the upper-case
- * name, nothing else), with libcap deciding which names exist and what
- * they number.  libcap alone is lenient ("21", "0x15", "cap_chown" and
- * "cap_chown,cap_kill" all parse) while runc 1.1 drops any other spelling
- * with only a warning, so a misspelt capability must not pass as valid.
+ * name, nothing else), numbered by the kernel's list (a compile-time table
+ * in capability.c, 0-40 as in Linux 5.9+ and runc 1.1).  libcap is lenient
+ * ("21", "0x15", "cap_chown" and "cap_chown,cap_kill" all parse) while
+ * runc 1.1 drops any other spelling with only a warning, so a misspelt
+ * capability must not pass as valid; libcap's reading only names the
+ * spelling to suggest.  No state: safe from any thread.
  * Sets are bit masks: Linux numbers capabilities below 64. */
 #ifndef EDGEGUARD_CAPABILITY_H
 #define EDGEGUARD_CAPABILITY_H

@@ -6,9 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "busybox.h"
 #include "cleanup.h"
 #include "path.h"
+#include "rootfs.h"
 #include "str.h"
 #include "wrapper.h"
 
@@ -102,6 +105,34 @@ static void shebang_env_missing(struct exe_facts *e, const char *prog, const cha
                          "is not in the image's $PATH, where env in the #! line looks for it");
 }
 
+/* Whether the shell `sh` (a static ELF) runs `name` as its own applet:
+ * Debian's busybox-static (oci/busybox.h).  Reads the whole binary, so
+ * only for `sh -c NAME` through a static program. */
+static bool sh_runs_applet(const struct exe_query *q0, const struct exe_facts *sh, const char *name)
+{
+        struct view image, *v = q0->view;
+        struct eg_error err;
+        cleanup_close int path_fd = -1, fd = -1;
+        cleanup_free unsigned char *data = NULL;
+        size_t len = 0;
+        ssize_t n;
+
+        if (sh->kind != EXE_ELF || sh->elf.interp[0] != '\0' || strchr(name, '/') != NULL)
+                return false;
+        if (v == NULL) {
+                view_init_image(&image, q0->root_fd);
+                v = &image;
+        }
+        if ((path_fd = view_open(v, sh->resolved[0] ? sh->resolved : sh->file, &err)) < 0 ||
+            (fd = rootfs_reopen_regular(path_fd, &err)) < 0 ||
+            (data = malloc(BUSYBOX_SIZE_MAX)) == NULL)
+                return false;
+        while (len < BUSYBOX_SIZE_MAX &&
+               (n = pread(fd, data + len, BUSYBOX_SIZE_MAX - len, (off_t)len)) > 0)
+                len += (size_t)n;
+        return busybox_sh_runs_applet(data, len, name);
+}
+
 /* Walks from args[0] through the wrappers it is (oci/wrapper.h) to what
  * each executes, identifying each program with the PATH and directory the
  * wrapper leaves.  Bounded by FACTS_BEHIND_MAX. */
@@ -135,6 +166,14 @@ static void look_behind(struct bundle_facts *f, const struct exe_query *q0)
                         if (!(scripted && strcmp(st->wrapper, "sh") == 0))
                                 str_copy(f->behind_note, sizeof(f->behind_note), st->note);
                         f->behind_unclear = st->unclear;
+                        return;
+                }
+                if (strcmp(st->wrapper, "sh") == 0 && !scripted &&
+                    sh_runs_applet(q0, prev, st->next.argv[0])) {
+                        snprintf(f->behind_note, sizeof(f->behind_note),
+                                 "%.60s (Debian's busybox-static) runs its applet %.40s "
+                                 "itself, not a PATH file",
+                                 prev->file, st->next.argv[0]);
                         return;
                 }
                 if (n == FACTS_BEHIND_MAX) {

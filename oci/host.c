@@ -307,6 +307,67 @@ static bool str_ends_ia32_no(const char *text)
         return len > slen && strcmp(text + len - slen, IA32_NO_SUFFIX) == 0;
 }
 
+/* A host edgeguard can be told about: Linux or Windows (the two it gates),
+ * an architecture Go builds for there (GOARCH, after containerd's
+ * normalisation), and a variant that exists for it: the x86-64 levels
+ * v1-v4 (GOAMD64), ARM v5-v8 (GOARM; v8 a 32-bit kernel on an ARMv8 CPU),
+ * arm64 v8.x and v9.x (the OCI image spec's list).  Anything else is a
+ * typing error that would silently simulate a host that does not exist. */
+static const char *const stated_archs[] = {"386",     "amd64",   "arm",    "arm64",    "loong64",
+                                           "mips",    "mipsle",  "mips64", "mips64le", "ppc64",
+                                           "ppc64le", "riscv64", "s390x",  NULL};
+
+static bool arm64_variant(const char *v)
+{
+        /* v8 itself is normalised away; v8.1-v8.9, v9, v9.0-v9.9 */
+        return (v[0] == 'v' && (v[1] == '8' || v[1] == '9') &&
+                ((v[2] == '.' && v[3] >= '0' + (v[1] == '8') && v[3] <= '9' && v[4] == '\0') ||
+                 (v[1] == '9' && v[2] == '\0')));
+}
+
+static bool variant_exists(const char *arch, const char *v)
+{
+        if (v[0] == '\0')
+                return true;
+        if (strcmp(arch, "amd64") == 0)
+                return v[0] == 'v' && v[1] >= '1' && v[1] <= '4' && v[2] == '\0';
+        if (strcmp(arch, "arm") == 0)
+                return v[0] == 'v' && v[1] >= '5' && v[1] <= '8' && v[2] == '\0';
+        if (strcmp(arch, "arm64") == 0)
+                return arm64_variant(v);
+        return false;
+}
+
+static int stated_platform_check(const struct platform *p, const char *what, const char *text,
+                                 struct eg_error *err)
+{
+        size_t i;
+
+        if (strcmp(p->os, "linux") != 0 && strcmp(p->os, "windows") != 0)
+                return eg_error_set(err, 0, "\"%s\": %s OS \"%s\" is neither linux nor windows",
+                                    text, what, p->os);
+        if (strcmp(p->arch, "linux") == 0 || strcmp(p->arch, "windows") == 0)
+                return eg_error_set(err, 0,
+                                    "\"%s\": %s platform names an OS but no architecture: write "
+                                    "OS/ARCH[/VARIANT]",
+                                    text, what);
+        for (i = 0; stated_archs[i] != NULL; i++)
+                if (strcmp(p->arch, stated_archs[i]) == 0)
+                        break;
+        if (stated_archs[i] == NULL)
+                return eg_error_set(err, 0,
+                                    "\"%s\": %s architecture \"%s\" is not one Go builds for "
+                                    "(386, amd64, arm, arm64, loong64, mips, mipsle, mips64, "
+                                    "mips64le, ppc64, ppc64le, riscv64, s390x)",
+                                    text, what, p->arch);
+        if (!variant_exists(p->arch, p->variant))
+                return eg_error_set(err, 0,
+                                    "\"%s\": %s %s has no variant \"%s\" (amd64: v1-v4, arm: "
+                                    "v5-v8, arm64: v8, v8.1-v8.9, v9, v9.0-v9.9, others none)",
+                                    text, what, p->arch, p->variant);
+        return 0;
+}
+
 int host_parse_stated(const char *text, struct platform *kernel, struct platform *userland,
                       struct eg_error *err)
 {
@@ -337,6 +398,8 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
                 return -1;
         if (kernel->os[0] == '\0')
                 strcpy(kernel->os, "linux");
+        if (stated_platform_check(kernel, "host", text, err) < 0)
+                return -1;
         memset(userland, 0, sizeof(*userland));
         if (comma == NULL)
                 return 0;
@@ -349,7 +412,7 @@ int host_parse_stated(const char *text, struct platform *kernel, struct platform
                 return eg_error_prefix(err, "userland");
         if (userland->os[0] == '\0')
                 str_copy(userland->os, sizeof(userland->os), kernel->os);
-        return 0;
+        return stated_platform_check(userland, "userland", text, err);
 }
 
 int host_simulate(const char *platform, struct host_facts *out, struct eg_error *err)

@@ -184,7 +184,7 @@ static void judge_platform(struct decision *d, const struct decision_input *in,
                 fail(d, RULE_UNKNOWN, "%s names no architecture", what);
                 return;
         }
-        describe_host_runs(host, runs, sizeof(runs));
+        describe_host_runs(host, want, runs, sizeof(runs));
         support = host_runs(host, want);
         if (support != PLATFORM_UNSUPPORTED) {
                 pass(d, RULE_ARCH, "%s is %s, which this host runs %s", what, text,

@@ -190,7 +190,7 @@ static void rule_arch(struct decision *d, const struct bundle_facts *f, const st
                          "the image declares %s (%s; the executable could not be identified)", want,
                          d->subject_source);
         }
-        describe_host_runs(host, runs, sizeof(runs));
+        describe_host_runs(host, &d->subject, runs, sizeof(runs));
         support = host_runs(host, &d->subject);
         if (support != PLATFORM_UNSUPPORTED &&
             (d->seccomp_gap = seccomp_arch_gap(&f->spec, host->scmp_native, &d->subject))) {

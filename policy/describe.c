@@ -124,7 +124,8 @@ void describe_host(const struct host_facts *host, char *out, size_t size)
         str_append(out, size, &o, ")");
 }
 
-void describe_host_runs(const struct host_facts *host, char *out, size_t size)
+void describe_host_runs(const struct host_facts *host, const struct platform *want, char *out,
+                        size_t size)
 {
         const struct platform *p = &host->platform;
         const char *os = p->os;
@@ -137,9 +138,12 @@ void describe_host_runs(const struct host_facts *host, char *out, size_t size)
                         str_append(out, size, &o, "%s/amd64 up to %s", os, p->variant);
                 else
                         str_append(out, size, &o, "%s/amd64", os);
-                str_append(out, size, &o,
-                           " only: this host's kernel does not run 32-bit x86 programs (IA32 "
-                           "emulation is off)");
+                if (want == NULL || strcmp(want->arch, "386") == 0)
+                        str_append(out, size, &o,
+                                   " only: this host's kernel does not run 32-bit x86 programs "
+                                   "(IA32 emulation is off)");
+                else
+                        str_append(out, size, &o, " only");
         } else if (strcmp(p->arch, "amd64") == 0) {
                 if (level >= 1)
                         str_append(out, size, &o, "%s/amd64 up to %s and %s/386", os, p->variant,

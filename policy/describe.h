@@ -15,7 +15,12 @@ void describe_format(const struct exe_facts *exe, char *out, size_t size);
 /* "linux/arm64 (aarch64; 32-bit ARM: yes, from sysfs aarch32_el0)" */
 void describe_host(const struct host_facts *host, char *out, size_t size);
 
-/* "linux/amd64, linux/386": what the host runs natively or compatibly. */
-void describe_host_runs(const struct host_facts *host, char *out, size_t size);
+/* "linux/amd64, linux/386": what the host runs natively or compatibly.
+ * want: the platform refused, or NULL for the whole picture; an amd64
+ * host without IA32 says why it runs no 386 only when want is 386 (for
+ * an arm64 program the reason would be noise, and the host's own
+ * description names IA32 already). */
+void describe_host_runs(const struct host_facts *host, const struct platform *want, char *out,
+                        size_t size);
 
 #endif

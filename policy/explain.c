@@ -89,7 +89,7 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
         if (in->host) {
                 describe_host(in->host, text, sizeof(text));
                 put_clean(f, "host:", text);
-                describe_host_runs(in->host, text, sizeof(text));
+                describe_host_runs(in->host, NULL, text, sizeof(text));
                 put_clean(f, "  runs:", text);
                 if (strcmp(in->host->platform.arch, "amd64") == 0) {
                         if (in->host->level_source)
@@ -116,15 +116,23 @@ static void facts_lines(FILE *f, const struct decision_input *in, const struct d
                          d->emulator->flags[0] ? d->emulator->flags : "none");
                 put_clean(f, "emulator:", text);
         }
-        snprintf(text, sizeof(text), "%s%s%s", in->policy->source,
-                 in->policy->sha256[0] ? ", sha256 " : "", in->policy->sha256);
+        /* an unusable file is the refusal, not "built-in defaults": those
+         * only stand in so that the other rules can still be shown */
+        if (in->policy_error)
+                snprintf(text, sizeof(text),
+                         "%.300s cannot be used, so every create is refused (rule policy); the "
+                         "other rules show what the built-in defaults would decide",
+                         in->policy->path[0] ? in->policy->path : "the policy file");
+        else
+                snprintf(text, sizeof(text), "%s%s%s", in->policy->source,
+                         in->policy->sha256[0] ? ", sha256 " : "", in->policy->sha256);
         put_clean(f, "policy:", text);
 }
 
 int explain_format(const struct decision_input *in, const struct decision *d, char **out,
                    struct eg_error *err)
 {
-        size_t size;
+        size_t size, width = 0;
         FILE *f = open_memstream(out, &size);
 
         if (f == NULL)
@@ -141,10 +149,14 @@ int explain_format(const struct decision_input *in, const struct decision *d, ch
                 put_clean(f, "bundle:", in->ctx.bundle);
         facts_lines(f, in, d);
         fprintf(f, "rules:\n");
+        /* one column for every rule name, however long the longest is */
+        for (int r = 0; r < RULE_COUNT; r++)
+                if (strlen(rule_name((enum rule)r)) > width)
+                        width = strlen(rule_name((enum rule)r));
         for (int r = 0; r < RULE_COUNT; r++) {
                 const struct rule_result *res = &d->results[r];
-                char label[40];
-                snprintf(label, sizeof(label), "  %-12s %-8s", rule_name((enum rule)r),
+                char label[64];
+                snprintf(label, sizeof(label), "  %-*s %-8s", (int)width, rule_name((enum rule)r),
                          res->action != ACTION_NONE ? action_name(res->action)
                                                     : outcome_name(res->outcome));
                 put_clean(f, label, res->detail);

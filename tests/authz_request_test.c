@@ -59,7 +59,7 @@ TEST(base64)
 
 TEST(uri_as_dockerd_routes_it)
 {
-        struct authz_uri u;
+        struct authz_uri u, slashed;
         struct eg_error err = {0};
 
         CHECK(authz_uri_parse("/v1.41/containers/cre%61te?name=mod%201&platform=linux%2Farm64&"
@@ -69,6 +69,11 @@ TEST(uri_as_dockerd_routes_it)
         CHECK_STR(u.version, "1.41");
         CHECK(u.has_name && u.has_platform);
         CHECK_STR(u.name, "mod 1");
+        /* dockerd's one name with or without its slash; one slash only */
+        CHECK(authz_uri_parse("/containers/create?name=/debug-x", &slashed, &err) == 0);
+        CHECK_STR(slashed.name, "debug-x");
+        CHECK(authz_uri_parse("/containers/create?name=%2F%2Fx", &slashed, &err) == 0);
+        CHECK_STR(slashed.name, "/x");
         CHECK_STR(u.platform, "linux/arm64");
         CHECK(authz_endpoint_of("POST", &u) == AUTHZ_CREATE);
         CHECK(authz_endpoint_of("post", &u) == AUTHZ_CREATE);
@@ -339,6 +344,7 @@ TEST(decide_privilege)
         const char *strict = "{\"privileged\":\"refuse\",\"seccomp_required\":true,"
                              "\"capabilities\":\"docker-default\",\"exceptions\":[{\"name\":"
                              "\"ok-*\",\"rules\":[\"seccomp\"],\"reason\":\"r\"}]}";
+        struct eg_error err = {0};
         struct scene *s = scene("linux/amd64", strict, "{\"Privileged\":true}");
 
         decide_scene(s);
@@ -357,7 +363,9 @@ TEST(decide_privilege)
                   "{\"HostConfig\":{\"SecurityOpt\":[\"seccomp:unconfined\"]}}");
         decide_scene(s);
         CHECK(s->d.rule == RULE_SECCOMP);
-        s->in.ctx.name = "ok-1";
+        /* `docker create --name /ok-1`: the exception "ok-*" holds */
+        CHECK(authz_uri_parse("/v1.41/containers/create?name=/ok-1", &s->uri, &err) == 0);
+        s->in.ctx.name = s->uri.name;
         decide_scene(s);
         CHECK(s->d.verdict == VERDICT_ALLOW);
         CHECK(s->d.results[RULE_SECCOMP].action == ACTION_EXCEPTED);

@@ -163,6 +163,40 @@ TEST(env_and_sh_c)
         expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/foreign/app (run by sh (/bin/sh))"));
 }
 
+/* Debian's busybox-static as sh runs its own applet for a name it has
+ * (FEATURE_SH_STANDALONE): the foreign ls first in PATH never runs. */
+TEST(busybox_static_sh_runs_its_applets)
+{
+        fresh();
+        put("amd64", "busybox-static", "/bin/sh");
+        put("arm64", "busybox-static", "/usr/local/bin/ls");
+        put("arm64", "busybox-static", "/usr/local/bin/app");
+        spec("{\"args\":[\"sh\",\"-c\",\"ls -l /\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_ALLOW, RULE_COUNT, WORDS("/bin/sh"));
+        CHECK(strstr(record, "(Debian's busybox-static) runs its applet ls itself") != NULL);
+        CHECK(strstr(record, "/usr/local/bin/ls") == NULL);
+        /* through `busybox sh` too */
+        spec("{\"args\":[\"/bin/sh\",\"sh\",\"-c\",\"exec ls\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_ALLOW, RULE_COUNT, WORDS("/bin/sh"));
+        /* a name that is no applet, and a path, are searched as usual */
+        spec("{\"args\":[\"sh\",\"-c\",\"app\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/usr/local/bin/app (run by sh (/bin/sh))"));
+        spec("{\"args\":[\"sh\",\"-c\",\"/usr/local/bin/ls\"]" PATH_ENV, "");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/usr/local/bin/ls (run by sh (/bin/sh))"));
+        /* Debian's dynamic busybox searches PATH (its loader is mounted in) */
+        put("amd64", "busybox", "/bin/sh");
+        spec("{\"args\":[\"sh\",\"-c\",\"ls\"]" PATH_ENV,
+             "\"mounts\":[{\"destination\":\"/lib64\",\"type\":\"bind\",\"source\":\"/lib64\","
+             "\"options\":[\"rbind\",\"ro\"]},{\"destination\":\"/lib\",\"type\":\"bind\","
+             "\"source\":\"/lib\",\"options\":[\"rbind\",\"ro\"]}]");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        expect(VERDICT_REFUSE, RULE_ARCH, WORDS("/usr/local/bin/ls (run by sh (/bin/sh))"));
+}
+
 TEST(arguments_that_are_not_programs_are_never_judged)
 {
         fresh();
@@ -361,6 +395,7 @@ int main(void)
         RUN(foreign_elf_interpreter);
         RUN(windows_line_endings);
         RUN(control_characters_never_reach_a_message);
+        RUN(busybox_static_sh_runs_its_applets);
         harness_sh("rm -rf '%s'", bundle);
         printf("%d passed, %d failed\n", harness_passed, harness_failed);
         return harness_failed != 0;

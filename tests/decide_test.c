@@ -229,6 +229,56 @@ TEST(emulation)
         expect(VERDICT_REFUSE, RULE_ARCH, NULL);
 }
 
+/* The text's rule lines keep one column for the outcome, also after
+ * the longest rule names. */
+TEST(rule_columns_line_up)
+{
+        const char *rules, *line;
+        long column = -1;
+
+        make_bundle("amd64", "");
+        decide_scene(&(struct scene){.host = "linux/amd64"});
+        rules = strstr(explanation, "rules:\n");
+        CHECK(rules != NULL);
+        for (line = rules ? rules + 7 : ""; *line == ' '; line = strchr(line, '\n') + 1) {
+                const char *name_end = strchr(line + 2, ' ');
+                const char *outcome = name_end;
+                while (*outcome == ' ')
+                        outcome++;
+                if (column < 0)
+                        column = outcome - line;
+                if (outcome - line != column)
+                        printf("#   misaligned: %.60s\n", line), harness_case_failed = 1;
+                if (strchr(line, '\n') == NULL)
+                        break;
+        }
+        CHECK(column > 0 && strstr(explanation, "  certain_failure ") != NULL);
+}
+
+static int count(const char *s, const char *what)
+{
+        int n = 0;
+
+        for (; (s = strstr(s, what)) != NULL; s++)
+                n++;
+        return n;
+}
+
+/* An amd64 host without IA32: why it runs no 386 is said for a 386
+ * program, and not for an arm64 one (the host's description names IA32
+ * once already). */
+TEST(ia32_said_where_it_matters)
+{
+        make_bundle("arm64", "");
+        decide_scene(&(struct scene){.host = "linux/amd64,ia32=no"});
+        expect(VERDICT_REFUSE, RULE_ARCH,
+               WORDS("which this host does not run: it runs linux/amd64 only"));
+        CHECK(count(d.reason, "IA32") == 1);
+        make_bundle("i386", "");
+        decide_scene(&(struct scene){.host = "linux/amd64,ia32=no"});
+        expect(VERDICT_REFUSE, RULE_ARCH, WORDS("does not run 32-bit x86 programs"));
+}
+
 TEST(unusable_inputs)
 {
         char path[256];
@@ -237,6 +287,10 @@ TEST(unusable_inputs)
         make_bundle("amd64", "");
         decide_scene(&(struct scene){.host = "linux/amd64", .policy = "{\"mode\":"});
         expect(VERDICT_REFUSE, RULE_POLICY, WORDS("Fix or remove /test/policy.json"));
+        /* check's text says so once: not also "policy: built-in defaults" */
+        CHECK(strstr(explanation, "cannot be used, so every create is refused (rule policy)") !=
+              NULL);
+        CHECK(strstr(explanation, "policy:     built-in defaults") == NULL);
         snprintf(path, sizeof(path), "%s/config.json", bundle);
         f = fopen(path, "we");
         if (f) {
@@ -261,6 +315,8 @@ int main(void)
                 return 1;
         }
         RUN(native_allowed);
+        RUN(rule_columns_line_up);
+        RUN(ia32_said_where_it_matters);
         RUN(foreign_refused_with_what_to_do);
         RUN(arm_variants_and_aarch32);
         RUN(windows_and_hyperv);

@@ -322,6 +322,32 @@ TEST(simulated_hosts)
         CHECK_STR(err.msg,
                   "simulated host: platform \"linux/arm/v7/extra\" is not OS/ARCH[/VARIANT]");
         CHECK(host_simulate("linux/x\"y", &h, &err) == -1);
+        CHECK(host_simulate("linux/arm64/v8.2", &h, &err) == 0);
+        CHECK(host_simulate("linux/amd64/v4", &h, &err) == 0);
+        CHECK(host_simulate("linux/arm/v5", &h, &err) == 0);
+}
+
+/* Nonsense is refused, not simulated as a host that does not exist. */
+TEST(stated_hosts_that_do_not_exist)
+{
+        struct platform kernel, userland;
+        struct eg_error err = {0};
+
+        CHECK(host_parse_stated("linux", &kernel, &userland, &err) == -1);
+        CHECK_STR(err.msg, "\"linux\": host platform names an OS but no architecture: write "
+                           "OS/ARCH[/VARIANT]");
+        CHECK(host_parse_stated("linux/amd64/v9", &kernel, &userland, &err) == -1);
+        CHECK(strstr(err.msg, "host amd64 has no variant \"v9\"") != NULL);
+        CHECK(host_parse_stated("foo/bar", &kernel, &userland, &err) == -1);
+        CHECK_STR(err.msg, "\"foo/bar\": host OS \"foo\" is neither linux nor windows");
+        CHECK(host_parse_stated("linux/foo", &kernel, &userland, &err) == -1);
+        CHECK(strstr(err.msg, "host architecture \"foo\" is not one Go builds for") != NULL);
+        CHECK(host_parse_stated("linux/arm64,userland=arm/v9", &kernel, &userland, &err) == -1);
+        CHECK(strstr(err.msg, "userland arm has no variant \"v9\"") != NULL);
+        CHECK(host_parse_stated("linux/arm64/v8.0", &kernel, &userland, &err) == -1);
+        CHECK(host_parse_stated("linux/s390x/v1", &kernel, &userland, &err) == -1);
+        CHECK(host_parse_stated("linux//amd64", &kernel, &userland, &err) == -1);
+        CHECK(host_parse_stated("", &kernel, &userland, &err) == -1);
 }
 
 TEST(the_real_host)
@@ -364,4 +390,4 @@ HARNESS_MAIN(RUN(pi_zero_is_armv6_despite_its_cpuinfo), RUN(pi3_with_a_32_bit_ke
              RUN(capability_facts_unreadable), RUN(arm64_with_and_without_aarch32),
              RUN(amd64_level_and_binfmt_entries), RUN(amd64_with_and_without_ia32),
              RUN(simulated_ia32), RUN(binfmt_entry_parsing), RUN(simulated_hosts),
-             RUN(the_real_host))
+             RUN(stated_hosts_that_do_not_exist), RUN(the_real_host))

@@ -197,6 +197,11 @@ check_eq "check writes no decision record" "$(wc -l <"$DECISIONS")" "$lines"
 check_eq "check: usage error exits 2" "$?" 2
 "$EG" check --host arm64 "$T/mod-arm64" >/dev/null 2>&1
 check_eq "check: --host without an OS exits 2" "$?" 2
+for h in linux linux/amd64/v9 foo/bar linux/foo "linux/amd64,userland=arm/v9" ""; do
+        msg=$("$EG" check --host "$h" "$T/mod-arm64" 2>&1 >/dev/null)
+        check_eq "check: --host '$h' is a usage error (exit 2)" "$?" 2
+        check_contains "... naming the text" "$(head -n 1 <<<"$msg")" "edgeguard check: --host $h: "
+done
 
 # ---- a corrupt policy refuses creation but never blocks the other verbs
 create sleeper

@@ -17,6 +17,7 @@
 static char bundle[160];
 static struct decision d;
 static char record[16384];
+static char explanation[16384]; /* check's text */
 
 /* A bundle whose /bin/busybox is Debian's for debarch ("" for none). */
 static void make_bundle(const char *debarch, const char *extra_json)
@@ -126,7 +127,10 @@ static void decide_scene(const struct scene *s)
                 snprintf(record, sizeof(record), "%s", line);
                 free(line);
         }
+        explanation[0] = '\0';
         CHECK(explain_format(&in, &d, &line, &err) == 0);
+        if (line)
+                snprintf(explanation, sizeof(explanation), "%s", line);
         free(line);
         facts_free(&facts);
         policy_free(&p);

@@ -13,7 +13,6 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "../../oci/capability.h"
 #include "../../oci/cleanup.h"
 #include "../version.h"
 #include "authz_check.h"
@@ -94,9 +93,6 @@ static int serve(const char *socket_path, const char *policy, bool policy_named,
         else
                 cfg.host_error = host_err.msg; /* every create is refused, and says why */
         raise_fd_limit();
-        /* capability.c fills its memo of libcap's names on first use,
-         * without a lock: filled here, before there are threads */
-        (void)capability_parse("CAP_CHOWN", &(int){0}, NULL);
         /* every thread inherits this mask: the signals are taken by sigwait
          * below, and SIGALRM only by the thread that waits for the repeat
          * table's lock (repeat_state.c) */
