@@ -9,7 +9,8 @@
 # created), the lying label passes the plugin (the image says native) and
 # is refused by the runtime, and `--runtime runc`, which would bypass the
 # runtime, is refused by the plugin.  Then the decision log, both doors in
-# it.  The dockerd, its containerd, the plugin, the images and the log live
+# it, and `edgeguard why` telling each refused module's latest decision
+# from it.  The dockerd, its containerd, the plugin, the images and the log live
 # in a temporary directory and a private mount namespace (hack/plugin-ns.sh),
 # removed on exit; the machine's own docker is not touched.
 set -euo pipefail
@@ -83,5 +84,13 @@ jq -c '{time, door, decision, rule, name, image, declared: ((.declared.os // "?"
 echo
 echo "one full record:"
 tail -n 1 "$d/decisions.jsonl" | jq '{time, door, decision, rule, reason, name, image, image_id, engine, host, declared, detected, rules: (.rules | map_values(.result)), policy, duration_us}'
+
+say "5. why was my module refused? edgeguard why tells it from the decision log (both doors write it)"
+step "edgeguard why --policy $d/policy.json ArmModule"
+"$top/edgeguard" why --policy "$d/policy.json" ArmModule
+step "edgeguard why --policy $d/policy.json LyingModule"
+"$top/edgeguard" why --policy "$d/policy.json" LyingModule
+step "edgeguard why --policy $d/policy.json --decision refuse --since 10m --json | jq -c '{name, door, rule}'"
+"$top/edgeguard" why --policy "$d/policy.json" --decision refuse --since 10m --json | jq -c '{name, door, rule}'
 
 say "cleaning up: containers, dockerd, containerd, mounts and $tmp"

@@ -39,6 +39,8 @@ policy)
 authz_request)
         cp tests/data/authz/*.json "$seeds"/
         max_len=16384 ;;
+why_log)
+        max_len=65536 ;;
 binfmt)
         for f in tests/data/host/*/proc/sys/fs/binfmt_misc/*; do
                 case $(basename "$f") in register | status) continue ;; esac
@@ -58,6 +60,11 @@ levels)
                 head -c 8192 "$f" >"$seeds/$(basename "$(dirname "$f")")-$(basename "$f")"
         done
         max_len=8192 ;;
+layer_index)
+        # the test's layers (tar, gzip, xz; whiteouts, links, hostile ones) that are small
+        python3 tests/data/layers/make.py "$seeds" build/foreign >/dev/null &&
+                find "$seeds" -type f -size +64k -delete
+        max_len=65536 ;;
 esac
 
 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=1024 -max_len="$max_len" \

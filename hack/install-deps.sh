@@ -21,8 +21,9 @@ packages=(
         podman crun conmon                                  # engines: podman in front, crun behind
         libarchive-dev                                      # check --archive/--oci/--image: image layers
         skopeo umoci                                        # tests: OCI image layouts made offline
-        mingw-w64 cmake wine64 wine                         # the plugin's Windows build, tested under wine
+        mingw-w64 cmake wine64 wine                         # the plugin's Windows build (hack/windows-deps.sh), tested under wine
         golang-github-docker-docker-dev                     # tests: moby's own plugin client, for Windows
+        golang-github-azure-go-ansiterm-dev                 # ... its api/server for Windows (via moby/term)
 )
 
 if [[ $(id -u) -ne 0 ]]; then

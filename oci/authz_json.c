@@ -25,6 +25,11 @@ static const struct aj_field envelope_fields[] = {
 
 static const struct aj_field create_fields[] = {
         {"Image", AJ_STRING, AJ_NODE_SKIP, B(image), AJ_NO_FLAG},
+        {"Entrypoint", AJ_STRSLICE, AJ_NODE_SKIP, B(entrypoint), AJ_NO_FLAG},
+        {"Cmd", AJ_STRSLICE, AJ_NODE_SKIP, B(cmd), AJ_NO_FLAG},
+        {"Env", AJ_STRINGS, AJ_NODE_SKIP, B(env), AJ_NO_FLAG},
+        {"WorkingDir", AJ_STRING, AJ_NODE_SKIP, B(working_dir), AJ_NO_FLAG},
+        {"User", AJ_STRING, AJ_NODE_SKIP, B(user), AJ_NO_FLAG},
         {"Labels", AJ_OBJECT, AJ_NODE_LABELS, 0, AJ_NO_FLAG},
         {"HostConfig", AJ_OBJECT, AJ_NODE_HOSTCONFIG, 0, B(has_host_config)},
         {"Privileged", AJ_BOOL, AJ_NODE_SKIP, B(top.privileged), B(top.has_privileged)},

@@ -52,6 +52,9 @@ void authz_body_free(struct authz_body *b)
 {
         hostconfig_free(&b->host_config);
         hostconfig_free(&b->top);
+        strv_free(&b->entrypoint);
+        strv_free(&b->cmd);
+        strv_free(&b->env);
         free(b->labels);
         free(b->strings);
         memset(b, 0, sizeof(*b));

@@ -68,6 +68,13 @@ struct authz_label {
 
 struct authz_body {
         char *image;
+        /* the process the create asks for, over the image config's (docker
+         * run's --entrypoint, COMMAND, -e, -w, -u): dockerd merges them
+         * (moby daemon/commit.go merge): Entrypoint present (even []) replaces
+         * the image's and drops its Cmd; Env entries replace the image's of
+         * the same name; an empty WorkingDir or User keeps the image's */
+        struct authz_strv entrypoint, cmd, env;
+        char *working_dir, *user;            /* NULL when absent or null */
         bool has_host_config;                /* HostConfig present and not null */
         struct authz_hostconfig host_config; /* HostConfig's */
         struct authz_hostconfig top;         /* the same fields at the top level */

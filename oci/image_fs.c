@@ -133,7 +133,7 @@ static int merge(struct image_fs *fs, const unsigned short *from, size_t n_from,
         return add_node(fs->merged, &copy, &layers, n, &out->id, err);
 }
 
-int image_fs_root(struct image_fs *fs, struct image_fs_node *out, struct eg_error *err)
+static int top_root(struct image_fs *fs, struct image_fs_node *out, struct eg_error *err)
 {
         unsigned short all[IMAGE_FS_LAYERS_MAX];
 
@@ -143,6 +143,56 @@ int image_fs_root(struct image_fs *fs, struct image_fs_node *out, struct eg_erro
                 return -1;
         if (!S_ISDIR(out->st.st_mode))
                 return eg_error_set(err, ENOTDIR, "the image's root is not a directory");
+        return 0;
+}
+
+/* The directory at the relative path sub, no symlink followed. */
+static int subdir_node(struct image_fs *fs, const char *sub, struct image_fs_node *out,
+                       struct eg_error *err)
+{
+        if (top_root(fs, out, err) < 0)
+                return -1;
+        for (const char *p = sub; *p;) {
+                char name[NAME_MAX + 1];
+                size_t n = strcspn(p, "/");
+                struct image_fs_node next;
+
+                if (n > NAME_MAX)
+                        return eg_error_set(err, ENAMETOOLONG, "%s: a name too long", sub);
+                if (n > 0) {
+                        memcpy(name, p, n);
+                        name[n] = '\0';
+                        if (image_fs_lookup(fs, out, name, &next, err) < 0)
+                                return eg_error_prefix(err, "the image's root %s", sub);
+                        if (!S_ISDIR(next.st.st_mode))
+                                return eg_error_set(err, ENOTDIR,
+                                                    "the image's root %s is not a directory", sub);
+                        *out = next;
+                }
+                p += n + (p[n] == '/');
+        }
+        return 0;
+}
+
+int image_fs_root(struct image_fs *fs, struct image_fs_node *out, struct eg_error *err)
+{
+        if (!fs->has_root) {
+                if (top_root(fs, &fs->root, err) < 0)
+                        return -1;
+                fs->has_root = true;
+        }
+        *out = fs->root;
+        return 0;
+}
+
+int image_fs_set_root(struct image_fs *fs, const char *subdir, struct eg_error *err)
+{
+        struct image_fs_node n;
+
+        if (subdir_node(fs, subdir, &n, err) < 0)
+                return -1;
+        fs->root = n;
+        fs->has_root = true;
         return 0;
 }
 

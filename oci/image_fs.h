@@ -58,8 +58,15 @@ struct image_fs_node {
         unsigned layer; /* where the entry comes from: 0 the bottom layer */
 };
 
-/* The merged root directory. */
+/* The merged root directory (or the one image_fs_set_root chose). */
 int image_fs_root(struct image_fs *fs, struct image_fs_node *out, struct eg_error *err);
+
+/* Makes the directory `subdir` (relative, '/'-separated, no symlink on
+ * the way) the root image_fs_root answers: a Windows image's layers hold
+ * the container's C:\ under "Files" (and the registry under "Hives";
+ * hcsshim's wclayer format), so its view is rooted at "Files".  Fails
+ * with ENOENT / ENOTDIR when it is not a directory of the merged tree. */
+int image_fs_set_root(struct image_fs *fs, const char *subdir, struct eg_error *err);
 
 /* The entry `name` (one component: not "", ".", "..", no '/') of directory
  * dir.  Fails with err->errnum ENOENT when absent or whited out, ENOTDIR
@@ -101,7 +108,11 @@ struct image_fs *image_fs_from_dirs(const int *dir_fds, const char *const *names
  * `blobs/sha256/<hex>`), itself plain or compressed. */
 struct layer_blob {
         const char *path;   /* the file (borrowed) */
-        const char *member; /* NULL, or the member of the tar file at path */
+        const char *member; /* NULL, or the member of the tar file at path (borrowed) */
+        /* member's header position in the outer tar (0: the first), as
+         * image_source_layer knows it; -1: the last member of that name,
+         * found with one more pass over the outer tar */
+        long long member_ordinal;
 };
 
 /* Indexes each layer (one streaming pass over its headers; nothing is

@@ -36,6 +36,8 @@ static int dir_opaque(struct image_fs *fs, unsigned layer, const char *path, boo
                       struct eg_error *err)
 {
         static const char *const xattrs[] = {"trusted.overlay.opaque", "user.overlay.opaque"};
+        static const char *const redirects[] = {"trusted.overlay.redirect",
+                                                "user.overlay.redirect"};
         cleanup_close int fd = -1;
         struct stat st;
 
@@ -52,6 +54,14 @@ static int dir_opaque(struct image_fs *fs, unsigned layer, const char *path, boo
                 else if (n < 0 && errno != ENODATA && errno != ENOTSUP && errno != ERANGE)
                         return eg_error_set_errno(err, errno, "/%s: reading %s", path, xattrs[i]);
         }
+        /* a renamed directory of an overlay upper layer takes a lower
+         * path's content (redirect_dir): not modelled */
+        for (size_t i = 0; i < sizeof(redirects) / sizeof(redirects[0]); i++)
+                if (fgetxattr(fd, redirects[i], NULL, 0) >= 0)
+                        return eg_error_set(err, EREMOTEIO,
+                                            "/%s has %s, an overlayfs redirect edgeguard does "
+                                            "not model",
+                                            path, redirects[i]);
         if (fstatat(fd, IMAGE_FS_WH_OPAQUE, &st, AT_SYMLINK_NOFOLLOW) == 0)
                 *opaque = true;
         return 0;

@@ -46,6 +46,10 @@ struct image_fs {
         size_t n_layers;
         char **names; /* n_layers labels for messages */
         struct image_fs_merged *merged;
+        /* the root image_fs_root answers, made once: the merged top, or
+         * image_fs_set_root's subdirectory */
+        struct image_fs_node root;
+        bool has_root;
         void *impl;
 };
 

@@ -1,7 +1,7 @@
 /* Reading dockerd's store: <root>/containers/<id>/config.v2.json, then
  * <root>/image/<driver>/imagedb/content/sha256/<hex>.  The root itself may
  * be a symlink (devices move /var/lib/docker to a data partition); nothing
- * below it is followed. */
+ * below it is followed (store_file.h). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,38 +10,9 @@
 #include "cleanup.h"
 #include "moby.h"
 #include "sha256.h"
+#include "store_file.h"
 #include "str.h"
 #include "whole_file.h"
-
-/* Opens root/parts[0]/.../parts[n-1], the last as a file for reading. */
-static int open_below(int root_fd, const char *const parts[], size_t n, struct eg_error *err)
-{
-        cleanup_close int dir = -1;
-        int at = root_fd;
-
-        for (size_t i = 0; i + 1 < n; i++) {
-                int next = openat(at, parts[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (next < 0)
-                        return eg_error_set_errno(err, errno, "%s", parts[i]);
-                cleanup_closep(&dir);
-                at = dir = next;
-        }
-        at = openat(at, parts[n - 1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-        if (at < 0)
-                return eg_error_set_errno(err, errno, "%s", parts[n - 1]);
-        return at;
-}
-
-static int read_below(int root_fd, const char *const parts[], size_t n, const char *what,
-                      size_t max, char **text, size_t *len, struct eg_error *err)
-{
-        cleanup_close int fd = open_below(root_fd, parts, n, err);
-        struct stat st;
-
-        if (fd < 0)
-                return -1;
-        return whole_file_read_fd(fd, what, max, text, len, &st, err);
-}
 
 static void image_config(int root_fd, const char *root, struct moby_facts *out)
 {
@@ -53,8 +24,8 @@ static void image_config(int root_fd, const char *root, struct moby_facts *out)
         size_t len;
         struct eg_error err = {0};
 
-        if (read_below(root_fd, parts, 6, "the image config", MOBY_IMAGE_CONFIG_MAX, &text, &len,
-                       &err) < 0) {
+        if (store_read_below(root_fd, parts, 6, "the image config", MOBY_IMAGE_CONFIG_MAX, &text,
+                             &len, &err) < 0) {
                 snprintf(out->detail, sizeof(out->detail),
                          "%.200s/image/%s/imagedb/content/sha256/%.12s...: %.300s", root, c->driver,
                          hex, err.msg);
@@ -108,8 +79,8 @@ void moby_store_read(const char *docker_root, const char *id, struct moby_facts 
                          strerror(errno));
                 return;
         }
-        if (read_below(root_fd, config_parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text, &len,
-                       &err) < 0 ||
+        if (store_read_below(root_fd, config_parts, 3, "config.v2.json", MOBY_CONFIG_MAX, &text,
+                             &len, &err) < 0 ||
             moby_container_parse(text, len, &out->container, &err) < 0) {
                 /* a missing file says "not ours"; anything else is a fault */
                 if (err.errnum != ENOENT)

@@ -365,7 +365,8 @@ int view_lookup(struct view *v, const char *cwd, const char *path, struct view_n
         if (t->kind == VIEW_IMAGE && v->fs != NULL && !S_ISDIR(t->st.st_mode)) {
                 /* a file of the layers: its bytes only now, for the one
                  * path that is asked for */
-                t->fd = image_fs_open(v->fs, &t->node, err);
+                struct image_fs_node n = {.id = t->node, .st = t->st};
+                t->fd = image_fs_open(v->fs, &n, err);
                 if (t->fd < 0)
                         return eg_error_prefix(err, "%s", w->path);
         }

@@ -268,22 +268,23 @@ static int step_layers(struct view_walk *w, const char *name, char **rest, struc
         struct view_step *cur = top(w);
         struct view_step s = {.fd = -1, .kind = VIEW_IMAGE, .layer = cur->layer};
         char target[PATH_MAX];
-        ssize_t n;
+        struct image_fs_node dir = {.id = cur->node, .st = cur->st}, n;
 
-        if (image_fs_lookup(w->v->fs, &cur->node, name, &s.node, err) < 0) {
+        if (image_fs_lookup(w->v->fs, &dir, name, &n, err) < 0) {
                 if (err->errnum == ENOENT)
                         return missing(w, name, err);
                 return eg_error_prefix(err, "%s", w->path);
         }
-        if (S_ISLNK(s.node.st.st_mode)) {
-                n = image_fs_readlink(w->v->fs, &s.node, target, sizeof(target), err);
-                if (n < 0)
+        if (S_ISLNK(n.st.st_mode)) {
+                ssize_t len = image_fs_readlink(w->v->fs, &n, target, sizeof(target), err);
+                if (len < 0)
                         return eg_error_prefix(err, "%s", w->path);
-                if ((size_t)n >= sizeof(target))
+                if ((size_t)len >= sizeof(target))
                         return eg_error_set(err, ENAMETOOLONG, "%s: symlink too long", w->path);
-                return splice_link(w, target, (size_t)n, rest, err);
+                return splice_link(w, target, (size_t)len, rest, err);
         }
-        s.st = s.node.st;
+        s.node = n.id;
+        s.st = n.st;
         return push(w, &s, err);
 }
 
@@ -368,9 +369,11 @@ int view_walk_start(struct view_walk *w, const struct view *v, enum view_walk_mo
                 return 0;
         }
         if (v->fs != NULL) {
-                if (image_fs_root(v->fs, &w->steps[0].node, err) < 0)
+                struct image_fs_node root;
+                if (image_fs_root(v->fs, &root, err) < 0)
                         return eg_error_prefix(err, "the image's root");
-                w->steps[0].st = w->steps[0].node.st;
+                w->steps[0].node = root.id;
+                w->steps[0].st = root.st;
                 return 0;
         }
         w->steps[0].fd = fcntl(v->root_fd, F_DUPFD_CLOEXEC, 3);

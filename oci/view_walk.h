@@ -31,8 +31,9 @@ struct view_step {
         bool proc_self; /* VIEW_PROC: /proc/self or /proc/thread-self */
         bool created;   /* a directory runc makes (MkdirAll) */
         /* VIEW_IMAGE when the view has an image_fs: the merged tree's node
-         * (fd is then -1; st is the node's) */
-        struct image_fs_node node;
+         * id (fd is then -1; st is the node's).  Only the id: a step is
+         * copied on every component of every lookup of a bundle too. */
+        uint64_t node;
 };
 
 struct view_walk {

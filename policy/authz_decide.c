@@ -73,6 +73,13 @@ static void rule_runtime(struct decision *d, const struct decision_input *in,
                 pass(d, RULE_RUNTIME, "a trusted runtime");
                 return;
         }
+        /* dockerd on Windows reports no DefaultRuntime (its info_windows.go
+         * fills none) and runs no runc for edgeguard to stand in front of */
+        if (in->host && strcmp(in->host->platform.os, "windows") == 0) {
+                skip(d, RULE_RUNTIME,
+                     "a Windows host: no runtime for edgeguard to stand in front of");
+                return;
+        }
         if (!f->daemon.known) {
                 skip(d, RULE_RUNTIME, "dockerd's default runtime is not known: %s",
                      f->daemon.detail);
@@ -98,7 +105,8 @@ static bool hyperv_asked(const struct asked *a)
         return false;
 }
 
-static void rule_hyperv(struct decision *d, const struct authz_facts *f, const struct asked *a)
+static void rule_hyperv(struct decision *d, const struct decision_input *in,
+                        const struct authz_facts *f, const struct asked *a)
 {
         bool chosen = false;
 
@@ -124,6 +132,15 @@ static void rule_hyperv(struct decision *d, const struct authz_facts *f, const s
                 fail(d, RULE_HYPERV,
                      "it leaves the isolation to dockerd, whose default is Hyper-V (GET /info); "
                      "only process-isolated Windows containers are supported");
+                return;
+        }
+        /* Windows client editions default to Hyper-V (moby's daemon_windows.go):
+         * on a Windows host a default no one could read is refused */
+        if (!f->daemon.known && in->host && strcmp(in->host->platform.os, "windows") == 0) {
+                fail(d, RULE_HYPERV,
+                     "it leaves the isolation to dockerd, whose default could not be known "
+                     "(%.200s), and may be Hyper-V (as on Windows client editions)",
+                     f->daemon.detail[0] ? f->daemon.detail : "GET /info not answered");
                 return;
         }
         pass(d, RULE_HYPERV, "dockerd's default isolation (%s)",
@@ -418,7 +435,7 @@ static void judge_create(struct decision *d, const struct decision_input *in,
 
         gather(f->body, &a);
         rule_runtime(d, in, f, &a);
-        rule_hyperv(d, f, &a);
+        rule_hyperv(d, in, f, &a);
         rules_platform(d, in, f, f->body->image);
         rule_windows_build(d, in, f, &a);
         privilege_asked(d, in, &a);

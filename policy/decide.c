@@ -77,7 +77,7 @@ static void rule_bundle(struct decision *d, const struct bundle_facts *f, uid_t 
         for (size_t i = 0; i < 2; i++) {
                 const struct stat *st = files[i].st;
                 unsigned mode = (unsigned)st->st_mode & 07777;
-                if (st->st_uid != uid && st->st_uid != 0) {
+                if ((uid_t)st->st_uid != uid && st->st_uid != 0) { /* mingw: a short */
                         fail(d, RULE_BUNDLE,
                              "%s is owned by uid %u, not by the caller (uid %u) or root",
                              files[i].what, (unsigned)st->st_uid, (unsigned)uid);

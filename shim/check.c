@@ -12,6 +12,7 @@
 #include "../oci/host.h"
 #include "../policy/explain.h"
 #include "../policy/record.h"
+#include "check_image.h"
 #include "evaluate.h"
 #include "options.h"
 #include "policy_load.h"
@@ -20,10 +21,15 @@
 static const char usage[] =
         "usage: edgeguard check [--json] [--host HOST] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
+        "       edgeguard check [--json] [--host HOST]... [--targets iotedge]\n"
+        "                       (--archive FILE | --oci DIR | --image REF | --container NAME)\n"
         "       edgeguard check --version | --help\n"
         "\n"
         "Decides about BUNDLE as create would, without creating anything or writing the\n"
         "decision log, and explains the decision: every fact and every rule's outcome.\n"
+        "\n"
+        "The second form judges an image by its binaries for each target platform:\n"
+        "see `edgeguard check --archive x --help`.\n"
         "\n"
         "Options:\n"
         "  --json                print the decision record instead\n"
@@ -77,6 +83,29 @@ static int print_result(const struct evaluation *ev, bool json)
         return ev->decision.verdict == VERDICT_REFUSE ? 1 : 0;
 }
 
+/* An image option, or --image without a bundle: the image check.  With a
+ * BUNDLE, --image keeps its meaning of the bundle's image reference. */
+static bool image_check(int argc, char *argv[])
+{
+        bool image = false, operand = false;
+
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i];
+                if (strncmp(a, "--archive", 9) == 0 || strncmp(a, "--oci", 5) == 0 ||
+                    strncmp(a, "--container", 11) == 0 || strncmp(a, "--targets", 9) == 0)
+                        return true;
+                if (strcmp(a, "--image") == 0 || strncmp(a, "--image=", 8) == 0)
+                        image = true;
+                if (a[0] != '-') {
+                        const char *prev = argv[i - 1];
+                        bool is_value = i > 1 && prev[0] == '-' && strchr(prev, '=') == NULL &&
+                                        strcmp(prev, "--json") != 0;
+                        operand |= !is_value;
+                }
+        }
+        return image && !operand;
+}
+
 int check_main(int argc, char *argv[])
 {
         struct evaluation_request rq = {0};
@@ -85,6 +114,9 @@ int check_main(int argc, char *argv[])
         struct evaluation *ev;
         bool json = false, missing = false;
         int status;
+
+        if (image_check(argc, argv))
+                return check_image_main(argc, argv);
 
         for (int i = 1; i < argc; i++) {
                 const char *a = argv[i];

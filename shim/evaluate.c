@@ -128,13 +128,27 @@ static const char *runtime_path(const struct policy *p)
         return runc_path_find(configured, runc_default_paths, "/proc/self/exe", &err);
 }
 
+int evaluate_host(const struct policy *p, const char *host, struct host_facts *out,
+                  struct eg_error *err)
+{
+        struct host_sources sources;
+
+        if (host == NULL && p->has_host)
+                return host_simulate(p->host_text, out, err);
+        if (host != NULL)
+                return host_simulate(host, out, err);
+        host_sources_default(&sources);
+        sources.probe_ia32 = ia32_probe_cached;
+        sources.runtime = runtime_path(p);
+        return host_detect(&sources, out, err);
+}
+
 struct evaluation *evaluate(const struct evaluation_request *rq)
 {
         /* Not calloc: the members are filled below by their readers (policy,
          * host, facts, moby, bundle_abs, decision), each of which resets its
          * part first; zeroing 100 KB twice was a sixth of a create's cost. */
         struct evaluation *ev = malloc(sizeof(*ev));
-        struct host_sources sources;
         const char *host = rq->host;
         const char *bundle = rq->bundle && rq->bundle[0] ? rq->bundle : ".";
         struct eg_error err = {0};
@@ -155,19 +169,8 @@ struct evaluation *evaluate(const struct evaluation_request *rq)
                 ev->in.policy_error = ev->policy_error;
         }
 
-        if (host == NULL && ev->policy.has_host) {
-                if (host_simulate(ev->policy.host_text, &ev->host, &err) == 0)
-                        ev->in.host = &ev->host;
-        } else if (host != NULL) {
-                if (host_simulate(host, &ev->host, &err) == 0)
-                        ev->in.host = &ev->host;
-        } else {
-                host_sources_default(&sources);
-                sources.probe_ia32 = ia32_probe_cached;
-                sources.runtime = runtime_path(&ev->policy);
-                if (host_detect(&sources, &ev->host, &err) == 0)
-                        ev->in.host = &ev->host;
-        }
+        if (evaluate_host(&ev->policy, host, &ev->host, &err) == 0)
+                ev->in.host = &ev->host;
         if (ev->in.host == NULL) {
                 str_copy(ev->host_error, sizeof(ev->host_error), err.msg);
                 ev->in.host_error = ev->host_error;

@@ -45,4 +45,11 @@ struct evaluation *evaluate(const struct evaluation_request *rq);
 
 void evaluation_free(struct evaluation *ev);
 
+/* The host a decision is made for: `host` simulated when given, else the
+ * policy's "host" simulated, else this machine detected (its runc's ELF
+ * header for the userland, the IA32 probe).  -1 with err when it cannot be
+ * told. */
+int evaluate_host(const struct policy *p, const char *host, struct host_facts *out,
+                  struct eg_error *err);
+
 #endif

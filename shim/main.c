@@ -26,11 +26,14 @@
 #include "start_check.h"
 #include "start_record.h"
 #include "version.h"
+#include "why.h"
 
 static const char usage[] =
         "usage: edgeguard [RUNC-GLOBAL-OPTIONS] COMMAND [OPTIONS] [CONTAINER-ID]\n"
         "       edgeguard check [--json] [--host HOST] [--policy FILE]\n"
         "                       [--id ID] [--name NAME] [--image REF] BUNDLE\n"
+        "       edgeguard why [--since TIME] [--decision D] [--rule RULE] [--last N]\n"
+        "                     [--json] [--log FILE] [NAME]\n"
         "       edgeguard --help\n"
         "\n"
         "An OCI runtime for dockerd, containerd and podman, called exactly as runc (or\n"
@@ -44,6 +47,8 @@ static const char usage[] =
         "  start                  the program looked up again in the created container;\n"
         "                         passed to runc when it is the one create judged\n"
         "  check BUNDLE           explain a decision (see edgeguard check --help)\n"
+        "  why NAME               the latest decisions about a module, from the decision\n"
+        "                         log, with the fix (see edgeguard why --help)\n"
         "  any other              passed to runc unchanged (edgeguard help: runc's help)\n"
         "\n"
         "Environment:\n"
@@ -128,6 +133,8 @@ int main(int argc, char *argv[])
         /* edgeguard's own verb; runc has none of that name */
         if (argc >= 2 && strcmp(argv[1], "check") == 0)
                 return check_main(argc - 1, argv + 1);
+        if (argc >= 2 && strcmp(argv[1], "why") == 0)
+                return why_main(argc - 1, argv + 1);
 
         /* The runtime: the one recorded at this container's create, whatever
          * this call's environment says; else EDGEGUARD_RUNC, for tests and

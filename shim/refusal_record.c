@@ -99,6 +99,7 @@ int refusal_record_write(const struct runc_argv *args, int argc, char *const arg
         kv(&o, "rule", "command_line");
         kv(&o, "reason", reason);
         kv(&o, "verb", args->verb);
+        kv(&o, "door", "runtime"); /* as policy/record.c's: `why` tells which door decided */
         kv(&o, "id", args->container_id);
         kv(&o, "bundle", args->bundle);
         kv(&o, "runtime", runtime);

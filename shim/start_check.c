@@ -146,6 +146,7 @@ static void log_start(const struct runc_argv *args, const char *verb, bool allow
         gen_kv(g, "rule", allow ? NULL : "start");
         gen_kv(g, "reason", reason);
         gen_kv(g, "verb", verb);
+        gen_kv(g, "door", "runtime"); /* as policy/record.c's: `why` tells which door decided */
         gen_kv(g, "id", args->container_id);
         gen_kv(g, "bundle", r ? r->bundle : NULL);
         if (r) {

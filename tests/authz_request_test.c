@@ -132,6 +132,25 @@ TEST(create_body_fields)
         CHECK(b.top.cap_add.len == 1);
         authz_body_free(&b);
 
+        /* the process asked for: docker run --entrypoint "" -e A=1 -w /w -u 1:2 IMAGE x y */
+        text = "{\"Image\":\"x\",\"Entrypoint\":[],\"Cmd\":[\"x\",\"y\"],\"Env\":[\"A=1\"],"
+               "\"WorkingDir\":\"/w\",\"User\":\"1:2\"}";
+        CHECK(authz_body_parse(text, strlen(text), AUTHZ_CREATE, &b, &err) == 0);
+        CHECK(b.entrypoint.present && b.entrypoint.len == 0); /* [] resets, unlike absent */
+        CHECK(b.cmd.present && b.cmd.len == 2);
+        CHECK_STR(b.cmd.items[1], "y");
+        CHECK(b.env.len == 1);
+        CHECK_STR(b.env.items[0], "A=1");
+        CHECK_STR(b.working_dir, "/w");
+        CHECK_STR(b.user, "1:2");
+        authz_body_free(&b);
+        text = "{\"Image\":\"x\",\"Entrypoint\":\"/bin/sh -c\",\"Cmd\":null,\"Env\":null}";
+        CHECK(authz_body_parse(text, strlen(text), AUTHZ_CREATE, &b, &err) == 0);
+        CHECK(b.entrypoint.len == 1); /* strslice: a lone string is one item, not split */
+        CHECK_STR(b.entrypoint.items[0], "/bin/sh -c");
+        CHECK(!b.cmd.present && !b.env.present && b.working_dir == NULL && b.user == NULL);
+        authz_body_free(&b);
+
         text = "{\"Image\":\"x\",\"HostConfig\":null,\"Privileged\":true}";
         CHECK(authz_body_parse(text, strlen(text), AUTHZ_CREATE, &b, &err) == 0);
         CHECK(!b.has_host_config && b.top.privileged);
@@ -158,6 +177,11 @@ TEST(body_read_as_go_or_refused)
         expect_body_error("{\"Image\":\"x\"} {}", "invalid JSON");
         expect_body_error("[]", "an array where an object is expected");
         expect_body_error("{\"Image\":\"\\ud800\"}", "surrogate");
+        expect_body_error("{\"Cmd\":[\"a\",null]}", "null where a string");
+        expect_body_error("{\"Env\":\"A=1\"}", "a string where");
+        expect_body_error("{\"cmd\":[\"sh\"]}", "reads as \"Cmd\"");
+        expect_body_error("{\"Entrypoint\":[\"a\"],\"Entrypoint\":[\"b\"]}", "duplicate key");
+        expect_body_error("{\"User\":1}", "a number where a string");
 }
 
 TEST(depth_bounded)
@@ -250,6 +274,32 @@ TEST(decide_runtime_and_hyperv)
         strcpy(s->facts.daemon.isolation, "hyperv");
         decide_scene(s);
         CHECK(s->d.verdict == VERDICT_ALLOW);
+        scene_free(s);
+
+        /* a Windows daemon whose default is not known: fail closed, and say so */
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"default\"}}");
+        s->facts.daemon.known = false;
+        strcpy(s->facts.daemon.detail, "GET /info on \\\\.\\pipe\\docker_engine: no pipe");
+        decide_scene(s);
+        CHECK(s->d.rule == RULE_HYPERV);
+        CHECK(strstr(s->d.reason, "whose default could not be known") != NULL);
+        scene_free(s);
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"Process\"}}");
+        s->facts.daemon.known = false;
+        decide_scene(s);
+        CHECK(s->d.verdict == VERDICT_ALLOW); /* asked for: no default needed */
+        scene_free(s);
+        /* dockerd on Windows reports no default runtime: not judged there */
+        s = scene("windows/amd64", NULL, "{\"HostConfig\":{\"Isolation\":\"process\"}}");
+        s->facts.daemon = (struct authz_daemon){.known = true, .isolation = "process"};
+        decide_scene(s);
+        CHECK(s->d.verdict == VERDICT_ALLOW);
+        CHECK(s->d.results[RULE_RUNTIME].outcome == OUTCOME_SKIPPED);
+        scene_free(s);
+        s = scene("linux/amd64", NULL, "{\"HostConfig\":{}}");
+        s->facts.daemon.known = false;
+        decide_scene(s);
+        CHECK(s->d.results[RULE_HYPERV].outcome != OUTCOME_FAIL); /* no Hyper-V on Linux */
         scene_free(s);
 }
 

@@ -260,7 +260,7 @@ static void gather(struct work *w, const struct judge_config *cfg, struct timesp
 }
 
 static void log_decision(struct work *w, struct timespec started, struct judge_answer *ans,
-                         bool write_log)
+                         const struct judge_config *cfg)
 {
         struct record_extra x = {.verb = judge_endpoint_name(w->facts.endpoint),
                                  .version = EDGEGUARD_VERSION};
@@ -272,7 +272,9 @@ static void log_decision(struct work *w, struct timespec started, struct judge_a
         size_t len;
 
         clock_gettime(CLOCK_REALTIME, &x.time);
-        if (!write_log) {
+        if (cfg->decision_log_default && strcmp(target, POLICY_DEFAULT_DECISION_LOG) == 0)
+                target = cfg->decision_log_default;
+        if (!cfg->write_log) {
                 x.duration_us = -1;
                 if (record_format(&w->in, &w->d, &x, &ans->record, &ans->record_len, &err) < 0)
                         ans->record = NULL;
@@ -323,7 +325,7 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
         authz_decide(&w->in, &w->facts, &w->d);
         ans->allow = w->d.verdict != VERDICT_REFUSE;
         str_copy(ans->msg, sizeof(ans->msg), w->d.reason);
-        log_decision(w, started, ans, cfg->write_log);
+        log_decision(w, started, ans, cfg);
         authz_body_free(&w->body);
         authz_request_free(&w->rq);
         policy_free(&w->policy);

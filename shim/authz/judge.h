@@ -20,6 +20,9 @@ struct judge_config {
         bool host_wins; /* check --host: over the policy's "host" */
         int timeout_ms; /* all of a request's calls into dockerd together */
         bool write_log; /* false for check */
+        /* stands for the policy's default decision log (Windows: under
+         * %ProgramData%); NULL: the policy's own */
+        const char *decision_log_default;
         /* offline facts for check: used when docker_socket is NULL */
         const struct authz_image *image;
         const struct authz_daemon *daemon;
