@@ -35,7 +35,7 @@ check_contains "the reason as the user saw it, the fix in it" "$out" "reason:   
 check_contains "... which says what to do" "$reason" "docker pull --platform linux/amd64 IMAGE"
 check_contains "the program judged" "$out" "executable: /bin/true -> /bin/busybox: linux/arm64, ELF 64-bit LSB AArch64"
 check_contains "the host" "$out" "host:       $(jq -r 'select(.id == "why-arm") | .host | [.os, .arch, .variant] | map(select(. != "")) | join("/")' "$DECISIONS" | tail -n 1) (uname -m $(uname -m))"
-check_contains "the rule's detail, as check prints it" "$out" "  arch         refuse   "
+check_contains "the rule's detail, as check prints it" "$out" "  arch            refuse   "
 check_contains "one line of history" "$out" "history:    2 decisions about why-arm since"
 check_eq "only the latest is told by default" "$(grep -c '^REFUSE' <<<"$out")" 1
 
