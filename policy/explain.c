@@ -40,16 +40,6 @@ void explain_heading(FILE *f, enum verdict v, const char *rule)
         fputc('\n', f);
 }
 
-static size_t rule_name_width(void)
-{
-        size_t width = 0;
-
-        for (int r = 0; r < RULE_COUNT; r++)
-                if (strlen(rule_name((enum rule)r)) > width)
-                        width = strlen(rule_name((enum rule)r));
-        return width;
-}
-
 void explain_rule_line(FILE *f, const char *rule, const char *state, const char *detail)
 {
         char label[96], clean_rule[48], clean_state[24];
