@@ -308,8 +308,7 @@ static void judge(struct run *r, size_t i, const struct check_target *t, struct 
          * deployment that is no answer: a program that is missing, a
          * symlink loop or an unreadable file does not run anywhere, and a
          * gate must not print "runs". */
-        if (row->verdict != VERDICT_REFUSE &&
-            r->d->results[RULE_UNKNOWN].outcome == OUTCOME_FAIL) {
+        if (row->verdict != VERDICT_REFUSE && r->d->results[RULE_UNKNOWN].outcome == OUTCOME_FAIL) {
                 row->verdict = VERDICT_REFUSE;
                 row->rule = RULE_UNKNOWN;
                 snprintf(row->reason, sizeof(row->reason),
