@@ -27,8 +27,8 @@ static bool env_has_key(const struct authz_strv *v, const char *e)
 
 /* c: the image's config with the body's fields over it; its arrays borrow
  * the body's and the image's strings, *env is the one allocation. */
-static int merge(const struct image_config *img, const struct authz_body *b,
-                 struct image_config *c, char ***env, struct eg_error *err)
+static int merge(const struct image_config *img, const struct authz_body *b, struct image_config *c,
+                 char ***env, struct eg_error *err)
 {
         size_t n = 0;
 
@@ -99,4 +99,9 @@ int image_binaries_gather(const char *docker_root, const char *driver, const cha
         image_fs_free(fs);
         moby_image_free(&img);
         return rc;
+}
+
+void image_binaries_free(struct bundle_facts *f)
+{
+        facts_free(f);
 }

@@ -20,11 +20,14 @@
  * Entrypoint of its own) takes the image's Cmd; Env entries replace the
  * image's of the same name (the body's first, then the image's others);
  * an empty WorkingDir or User keeps the image's.
- * Returns 0 with out filled (facts_free it either way), -1 with err
+ * Returns 0 with out filled (image_binaries_free it either way), -1 with err
  * naming what could not be read (not overlay2, the image not in the
  * store, a layer, no command), 1 when this build reads no layers. */
 int image_binaries_gather(const char *docker_root, const char *driver, const char *image_id,
                           const struct authz_body *body, struct bundle_facts *out,
                           struct eg_error *err);
+
+/* facts_free on Linux; nothing on Windows, whose build has no facts path. */
+void image_binaries_free(struct bundle_facts *f);
 
 #endif

@@ -359,7 +359,7 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
         ans->allow = w->d.verdict != VERDICT_REFUSE;
         str_copy(ans->msg, sizeof(ans->msg), w->d.reason);
         log_decision(w, started, ans, cfg);
-        facts_free(&w->binaries);
+        image_binaries_free(&w->binaries);
         authz_body_free(&w->body);
         authz_request_free(&w->rq);
         policy_free(&w->policy);
