@@ -146,6 +146,25 @@ check_eq "... its record names the executable the override made" \
 docker rm -f override-ok >/dev/null
 out=$(create "http://d/v1.41/containers/create?name=envpath" -d '{"Image":"edgeguard-test/foreign-interpreter:1","Entrypoint":["busybox"],"Cmd":["true"],"Env":["PATH=/opt/'"$FOREIGN"'"]}')
 check_contains "Env's PATH (merged over the image's by key) leads to the $FOREIGN busybox: refused" "$out" "/opt/$FOREIGN/busybox"
+# binaries that cannot be read (the layer's cache-id, which dockerd read at
+# start, now names nothing): only the label is judged, and rule unknown says why
+root=$(docker info -f '{{.DockerRootDir}}')
+liar_id=$(docker image inspect -f '{{.Id}}' edgeguard-test/label-native-holds-foreign:1)
+diff_id=$(jq -r '.rootfs.diff_ids[0]' "$root/image/overlay2/imagedb/content/sha256/${liar_id#sha256:}")
+cache_id=$root/image/overlay2/layerdb/sha256/${diff_id#sha256:}/cache-id
+cp "$cache_id" "$T/cache-id"
+printf 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef >"$cache_id"
+check "binaries unreadable, the default policy (unknown noted): created, judged by its label" \
+        quiet docker create "${NET[@]}" --name unread edgeguard-test/label-native-holds-foreign:1
+check_contains "... the record's rule unknown says why" "$(authz_record unread | jq -r '[.rules.unknown.result, .rules.unknown.detail] | join(",")')" \
+        "fail,the image's binaries could not be read ("
+docker rm -f unread >/dev/null
+policy '{unknown: "refuse"}'
+out=$(docker create "${NET[@]}" --name unread2 edgeguard-test/label-native-holds-foreign:1 2>&1)
+check_contains "... with \"unknown\": \"refuse\": refused" "$out" "[rule unknown]"
+check_eq "... nothing created" "$(docker ps -aq --filter name=unread2)" ""
+policy
+cp "$T/cache-id" "$cache_id"
 # a start below API 1.24 may carry a HostConfig, which dockerd 20.10 applies
 # over the one judged at create (--runtime runc after the fact)
 quiet docker create "${NET[@]}" --name legacy edgeguard-test/native:1

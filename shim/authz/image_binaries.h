@@ -7,6 +7,8 @@
 #ifndef EDGEGUARD_AUTHZ_IMAGE_BINARIES_H
 #define EDGEGUARD_AUTHZ_IMAGE_BINARIES_H
 
+#include <stdbool.h>
+
 #include "../../oci/authz_request.h"
 #include "../../oci/error.h"
 #include "../../oci/facts.h"
@@ -26,6 +28,10 @@
 int image_binaries_gather(const char *docker_root, const char *driver, const char *image_id,
                           const struct authz_body *body, struct bundle_facts *out,
                           struct eg_error *err);
+
+/* False for a build that reads no image layers (Windows): the image's
+ * reported platform is then all there is to judge, and that is no failure. */
+bool image_binaries_readable(void);
 
 /* facts_free on Linux; nothing on Windows, whose build has no facts path. */
 void image_binaries_free(struct bundle_facts *f);

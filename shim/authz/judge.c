@@ -279,7 +279,8 @@ static void gather(struct work *w, const struct judge_config *cfg, struct timesp
                 image_facts(cfg, remaining_ms(cfg, started), w->body.image, &w->facts.image);
                 daemon_facts(cfg, remaining_ms(cfg, started), &w->facts.daemon);
         }
-        if (w->facts.image.status == AUTHZ_IMAGE_READ && cfg->docker_socket)
+        if (w->facts.image.status == AUTHZ_IMAGE_READ && cfg->docker_socket &&
+            image_binaries_readable())
                 binaries(w);
         if (w->facts.binaries != NULL) {
                 w->in.facts = &w->binaries; /* the record names the executable */

@@ -18,3 +18,8 @@ void image_binaries_free(struct bundle_facts *f)
 {
         (void)f;
 }
+
+bool image_binaries_readable(void)
+{
+        return false;
+}
