@@ -167,7 +167,7 @@ WIN_CORE_SRCS := oci/authz_json.c oci/authz_request.c oci/binfmt.c oci/capabilit
 	shim/win/rootfs_win.c
 WIN_PLUGIN_SRCS := shim/authz/authz_check.c shim/authz/docker_api.c shim/authz/judge.c \
 	shim/authz/server.c shim/win/docker_transport_pipe.c shim/win/listen_tcp.c \
-	shim/win/main_win.c
+	shim/win/main_win.c shim/win/image_binaries_none.c
 # printf's format attribute means MSVCRT's on mingw (no %zu), while the
 # ANSI stdio above (__USE_MINGW_ANSI_STDIO) formats as glibc does: formats
 # are checked by the Linux build of the same files.
