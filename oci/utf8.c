@@ -33,13 +33,21 @@ size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
         return n;
 }
 
+/* C0, DEL and C1 controls, and the format characters that reorder or
+ * break what a terminal shows (Unicode's bidirectional embeddings,
+ * overrides and isolates, the implicit direction marks, the line and
+ * paragraph separators: UAX #9, Trojan Source): a file name in an image
+ * must not make "/bin/\u202eppa.txt" read as "/bin/txt.app". */
 static bool is_control(uint32_t cp)
 {
-        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
+        return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+               cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+               (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* The escape a reader sees for control character cp: \r, \n, \t,
- * \xNN (C0, DEL), \u00NN (C1).  Returns its length. */
+ * \xNN (C0, DEL), \uNNNN (C1 and the format characters).  Returns its
+ * length. */
 static size_t escape_control(uint32_t cp, char esc[8])
 {
         static const char hex[] = "0123456789abcdef";
@@ -53,7 +61,8 @@ static size_t escape_control(uint32_t cp, char esc[8])
                 esc[1] = 'x', esc[2] = hex[cp >> 4], esc[3] = hex[cp & 15];
                 return 4;
         }
-        memcpy(esc + 1, "u00", 3), esc[4] = hex[cp >> 4], esc[5] = hex[cp & 15];
+        esc[1] = 'u', esc[2] = hex[cp >> 12 & 15], esc[3] = hex[cp >> 8 & 15];
+        esc[4] = hex[cp >> 4 & 15], esc[5] = hex[cp & 15];
         return 6;
 }
 

@@ -34,6 +34,14 @@ TEST(visible_escapes_control_characters)
         expect(utf8_sanitize_visible, "a\xc2\x85z\xff", 64, "a\\u0085z\xef\xbf\xbd");
         expect(utf8_sanitize_visible, "caf\xc3\xa9", 64, "caf\xc3\xa9");
         expect(utf8_sanitize_visible, "ab\x1b", 6, "ab"); /* an escape is never cut */
+        /* a right-to-left override and a line separator in a file name */
+        expect(utf8_sanitize_visible, "/bin/\xe2\x80\xaeppa.txt\xe2\x80\xa8x", 64,
+               "/bin/\\u202eppa.txt\\u2028x");
+        expect(utf8_sanitize_visible,
+               "\xe2\x81\xa6"
+               "a\xe2\x81\xa9\xe2\x80\x8f",
+               64, "\\u2066a\\u2069\\u200f");
+        CHECK(utf8_needs_cleaning("\xe2\x80\xae"));
         CHECK(utf8_needs_cleaning("a\rb") && utf8_needs_cleaning("\xc0") &&
               !utf8_needs_cleaning("caf\xc3\xa9"));
 }
