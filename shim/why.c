@@ -63,7 +63,8 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
         va_start(ap, fmt);
         vfprintf(stderr, fmt, ap);
         va_end(ap);
-        fprintf(stderr, "\n%s", usage);
+        /* the one line that says what was wrong, not buried under the help */
+        fprintf(stderr, "\nSee 'edgeguard why --help'.\n");
         return 2;
 }
 
