@@ -20,6 +20,7 @@ packages=(
         python3-grpcio python3-protobuf protobuf-compiler   # tests/cri: the kubelet's CRI calls
         podman crun conmon                                  # engines: podman in front, crun behind
         libarchive-dev                                      # check --archive/--oci/--image: image layers
+        zlib1g-dev libbz2-dev liblzma-dev libzstd-dev       # ... its compressors, linked statically
         skopeo umoci                                        # tests: OCI image layouts made offline
         zstd                                                # tests: a zstd-compressed docker save archive
         mingw-w64 cmake wine64 wine                         # the plugin's Windows build (hack/windows-deps.sh), tested under wine

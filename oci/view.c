@@ -264,7 +264,7 @@ static bool has_cap(const struct spec *s, const char *name)
 /* process.user and the effective capabilities: runc's setupUser
  * ("uid:gid", so no supplementary groups from /etc/group, then
  * additionalGids) and ApplyCaps, both before exec.LookPath. */
-static int set_cred(struct view *v, const struct spec *s, struct eg_error *err)
+int view_set_cred(struct view *v, const struct spec *s, struct eg_error *err)
 {
         const struct spec_ints *g = &s->user_additional_gids;
         long long uid = s->user_uid.present ? s->user_uid.value : 0;
@@ -303,7 +303,7 @@ static int set_cred(struct view *v, const struct spec *s, struct eg_error *err)
 /* The spec's part of the view, over the image v was initialised with. */
 static int build_from_spec(struct view *v, const struct spec *s, struct eg_error *err)
 {
-        if (set_cred(v, s, err) < 0)
+        if (view_set_cred(v, s, err) < 0)
                 return -1;
         /* each is a walk: bounded so that a hostile spec stays cheap */
         if (s->n_mounts + s->masked_paths.len > VIEW_LAYERS_MAX)

@@ -157,4 +157,9 @@ int view_open(struct view *v, const char *path, struct eg_error *err);
 
 const char *view_kind_name(enum view_kind kind);
 
+/* v->cred from process.user and the effective capabilities (view_build's
+ * own step, for the start check's lookup as the same user); v->cred.groups
+ * is v's to free (view_free). */
+int view_set_cred(struct view *v, const struct spec *s, struct eg_error *err);
+
 #endif

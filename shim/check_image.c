@@ -21,7 +21,8 @@
 
 static const char usage[] =
         "usage: edgeguard check [--json] [--policy FILE] [--host HOST]... [--targets SET]\n"
-        "                       (--archive FILE | --oci DIR | --image REF | --container NAME)\n"
+        "                       (--archive FILE | --oci DIR | --image REF |\n"
+        "                        --container NAME)\n"
         "\n"
         "Judges an image by the binaries inside, for each target platform, as the\n"
         "runtime would judge the container the engine makes of it there.  Nothing is\n"
@@ -30,7 +31,8 @@ static const char usage[] =
         "Images:\n"
         "  --archive FILE    a `docker save` or buildx --output type=docker/type=oci tar,\n"
         "                    plain or compressed (gzip, zstd, xz, bzip2)\n"
-        "  --oci DIR         an OCI image layout (skopeo, umoci, buildx type=oci,dest=DIR)\n"
+        "  --oci DIR         an OCI image layout (skopeo, umoci,\n"
+        "                    buildx --output type=oci,dest=DIR)\n"
         "  --image REF       an image in dockerd's store (read from its files under the\n"
         "                    policy's docker_root, overlay2; no dockerd needed)\n"
         "  --container NAME  a docker container (name or id): its own process and files\n"

@@ -60,6 +60,15 @@ static void look_up(const struct start_lookup *l, int root_fd, struct exe_facts 
                               .cwd = l->cwd && l->cwd[0] ? l->cwd : NULL,
                               .resolver = resolver};
 
+        struct view as_user;
+
+        /* the process is looked up as process.user, as runc's init does;
+         * the view is the init's own root, its mounts already in place */
+        if (l->cred != NULL) {
+                view_init_image(&as_user, root_fd);
+                as_user.cred = *l->cred; /* borrowed: as_user is never freed */
+                q.view = &as_user;
+        }
         exe_facts_reset(x);
         exe_identify(&q, x);
         describe_found(x, root_fd, resolver, out);
@@ -174,6 +183,8 @@ int start_check_record(const struct runc_argv *args, const struct evaluation *ev
         struct start_record r = {0};
         cleanup_free struct exe_facts *x = NULL;
         cleanup_close int bundle_fd = -1, root_fd = -1;
+        struct view user;
+        int status;
 
         if (ev->in.facts == NULL || !f->exe_checked || f->spec.has_windows || f->spec.args.len == 0)
                 return 0; /* nothing was looked up in a rootfs: nothing to verify */
@@ -188,10 +199,17 @@ int start_check_record(const struct runc_argv *args, const struct evaluation *ev
         found = w->found;
         describe_found(&f->exe, root_fd, rootfs_resolver_detect(), &found[0]);
         r.bundle = ev->bundle_abs;
-        r.process = (struct start_lookup){
-                f->spec.args.items[0], spec_env(&f->spec, "PATH"), f->spec.cwd ? f->spec.cwd : "",
-                found[0].file,         found[0].platform,          found[0].dev,
-                found[0].ino};
+        r.process = (struct start_lookup){.arg0 = f->spec.args.items[0],
+                                          .path_env = spec_env(&f->spec, "PATH"),
+                                          .cwd = f->spec.cwd ? f->spec.cwd : "",
+                                          .file = found[0].file,
+                                          .platform = found[0].platform,
+                                          .dev = found[0].dev,
+                                          .ino = found[0].ino};
+        /* a spec whose user the view could not take was refused at create */
+        view_init_image(&user, -1);
+        r.has_user = view_set_cred(&user, &f->spec, err) == 0;
+        r.user = user.cred;
         /* the hooks rule refuses more than START_RECORD_HOOKS_MAX (HOOKS_MAX) */
         for (size_t i = 0; i < hooks->len && i < START_RECORD_HOOKS_MAX; i++) {
                 struct start_lookup *l = &r.hooks[r.n_hooks++];
@@ -206,7 +224,9 @@ int start_check_record(const struct runc_argv *args, const struct evaluation *ev
                 l->dev = found[1 + i].dev;
                 l->ino = found[1 + i].ino;
         }
-        if (start_record_write(args->root, args->container_id, &r, err) < 0) {
+        status = start_record_write(args->root, args->container_id, &r, err);
+        view_free(&user);
+        if (status < 0) {
                 char reason[EG_ERROR_MSG_MAX + 64];
                 eg_error_prefix(err, "refusing: cannot record what create judged, for start to "
                                      "verify");

@@ -59,6 +59,31 @@ static bool gen_lookup(yajl_gen g, const struct start_lookup *l)
                gen_number(g, "ino", l->ino);
 }
 
+static bool gen_bool(yajl_gen g, const char *k, bool v)
+{
+        return yajl_gen_string(g, (const unsigned char *)k, strlen(k)) == yajl_gen_status_ok &&
+               yajl_gen_bool(g, v) == yajl_gen_status_ok;
+}
+
+static bool gen_user(yajl_gen g, const struct view_cred *c)
+{
+        bool ok = yajl_gen_string(g, (const unsigned char *)"user", 4) == yajl_gen_status_ok &&
+                  yajl_gen_map_open(g) == yajl_gen_status_ok && gen_number(g, "uid", c->uid) &&
+                  gen_number(g, "gid", c->gid) && gen_bool(g, "dac_override", c->dac_override) &&
+                  gen_bool(g, "dac_read_search", c->dac_read_search) &&
+                  gen_bool(g, "userns", c->userns) &&
+                  yajl_gen_string(g, (const unsigned char *)"groups", 6) == yajl_gen_status_ok &&
+                  yajl_gen_array_open(g) == yajl_gen_status_ok;
+
+        for (size_t i = 0; ok && i < c->n_groups; i++) {
+                char text[16];
+                int n = snprintf(text, sizeof(text), "%u", (unsigned)c->groups[i]);
+                ok = yajl_gen_number(g, text, (size_t)n) == yajl_gen_status_ok;
+        }
+        return ok && yajl_gen_array_close(g) == yajl_gen_status_ok &&
+               yajl_gen_map_close(g) == yajl_gen_status_ok;
+}
+
 int start_record_write(const char *root, const char *id, const struct start_record *r,
                        struct eg_error *err)
 {
@@ -72,7 +97,7 @@ int start_record_write(const char *root, const char *id, const struct start_reco
         if (g == NULL)
                 return eg_error_set(err, ENOMEM, "out of memory");
         ok = yajl_gen_map_open(g) == yajl_gen_status_ok && gen_string(g, "bundle", r->bundle) &&
-             gen_lookup(g, &r->process) &&
+             gen_lookup(g, &r->process) && (!r->has_user || gen_user(g, &r->user)) &&
              yajl_gen_string(g, (const unsigned char *)"hooks", 5) == yajl_gen_status_ok &&
              yajl_gen_array_open(g) == yajl_gen_status_ok;
         for (size_t i = 0; ok && i < r->n_hooks; i++)
@@ -143,8 +168,50 @@ static void read_lookup(const struct json_value *o, struct start_lookup *l, bool
         l->ino = number_of(o, "ino", bad);
 }
 
+static bool bool_of(const struct json_value *o, const char *k, bool *bad)
+{
+        const struct json_value *v = json_get(o, k);
+
+        if (v == NULL || v->type != JSON_BOOL)
+                *bad = true;
+        return v != NULL && v->boolean;
+}
+
+static void read_user(const struct json_value *o, struct view_cred *c, bool *bad)
+{
+        const struct json_value *groups = json_get(o, "groups");
+        unsigned long long uid = number_of(o, "uid", bad), gid = number_of(o, "gid", bad);
+
+        if (uid >= UINT32_MAX || gid >= UINT32_MAX)
+                *bad = true;
+        c->uid = (uid_t)uid;
+        c->gid = (gid_t)gid;
+        c->dac_override = bool_of(o, "dac_override", bad);
+        c->dac_read_search = bool_of(o, "dac_read_search", bad);
+        c->userns = bool_of(o, "userns", bad);
+        if (groups == NULL || groups->type != JSON_ARRAY || groups->len > VIEW_GROUPS_MAX) {
+                *bad = true;
+                return;
+        }
+        if (groups->len && (c->groups = calloc(groups->len, sizeof(gid_t))) == NULL) {
+                *bad = true;
+                return;
+        }
+        for (size_t i = 0; i < groups->len; i++) {
+                const struct json_value *g = &groups->items[i];
+                char *end;
+                unsigned long long n = 0;
+                if (g->type != JSON_NUMBER || g->text[0] < '0' || g->text[0] > '9' ||
+                    (n = strtoull(g->text, &end, 10)) >= UINT32_MAX || *end)
+                        *bad = true;
+                c->groups[i] = (gid_t)n;
+        }
+        c->n_groups = groups->len;
+}
+
 int start_record_parse(const char *text, size_t len, struct start_record *r, struct eg_error *err)
 {
+        const struct json_value *user;
         const struct json_value *hooks;
         bool bad = false;
 
@@ -155,6 +222,14 @@ int start_record_parse(const char *text, size_t len, struct start_record *r, str
                 return eg_error_set(err, EINVAL, "not an object");
         r->bundle = text_of(&r->tree, "bundle", false, &bad);
         read_lookup(&r->tree, &r->process, &bad);
+        if ((user = json_get(&r->tree, "user")) != NULL) {
+                if (user->type != JSON_OBJECT)
+                        bad = true;
+                else
+                        read_user(user, &r->user, &bad);
+                r->has_user = true;
+                r->process.cred = &r->user;
+        }
         hooks = json_get(&r->tree, "hooks");
         if (hooks == NULL || hooks->type != JSON_ARRAY || hooks->len > START_RECORD_HOOKS_MAX)
                 return eg_error_set(err, EINVAL, "\"hooks\" is not an array of at most %d",
@@ -192,6 +267,7 @@ int start_record_read(const char *root, const char *id, struct start_record *r,
 void start_record_free(struct start_record *r)
 {
         json_free(&r->tree);
+        free(r->user.groups);
         memset(r, 0, sizeof(*r));
 }
 

@@ -13,6 +13,7 @@
 
 #include "../oci/error.h"
 #include "../oci/json_tree.h"
+#include "../oci/view.h"
 
 #define START_RECORD_DIR_DEFAULT "/run/edgeguard/start"
 #define START_RECORD_SIZE_MAX    (2u << 20) /* a PATH of up to 1 MiB is in it */
@@ -22,6 +23,7 @@
  * NULL once read, except path_env (PATH unset, and always for hooks). */
 struct start_lookup {
         const char *arg0, *path_env, *cwd; /* the query, as exe_identify takes it */
+        const struct view_cred *cred;      /* who looks; NULL: root (the hooks) */
         const char *file;                  /* the file the kernel loads; "" if none found */
         const char *platform;              /* "linux/amd64"; "" when unidentified */
         unsigned long long dev, ino;       /* of file; 0 when none */
@@ -32,6 +34,11 @@ struct start_lookup {
 struct start_record {
         const char *bundle;
         struct start_lookup process;
+        /* process.user and the capabilities it looks the program up with
+         * (runc's init: setupUser and ApplyCaps before exec.LookPath);
+         * has_user false for a record without it: looked up as root */
+        bool has_user;
+        struct view_cred user; /* read records: user.groups is malloc'd */
         size_t n_hooks;
         struct start_lookup hooks[START_RECORD_HOOKS_MAX];
         struct json_value tree; /* read records: owns the strings */

@@ -19,7 +19,8 @@ fi
 source "$C/env"
 unset EDGEGUARD_DECISION_LOG
 DECISIONS=$C/decisions.jsonl
-RUN=(run --runc-binary "$EG" --runc-root "$C/runc")
+# ctr keeps IO FIFOs under /run/containerd/fifo unless told: the test's own
+RUN=(run --runc-binary "$EG" --runc-root "$C/runc" --fifo-dir "$C/fifo")
 quiet() { "$@" >/dev/null 2>&1; }
 
 "$TOP/hack/test-images.sh" "$T/images"
@@ -35,7 +36,7 @@ check_eq "... and its start verified against what create judged" \
         "$(jq -r 'select(.id == "native-once" and .verb == "start") | .decision' "$DECISIONS")" allow
 
 check "ctr run -d" quiet ctr "${RUN[@]}" -d docker.io/edgeguard-test/native:1 svc sleep 1000
-check_eq "ctr task exec" "$(ctr task exec --exec-id e1 svc echo inside)" inside
+check_eq "ctr task exec" "$(ctr task exec --fifo-dir "$C/fifo" --exec-id e1 svc echo inside)" inside
 check "ctr task pause" quiet ctr task pause svc
 check_eq "... paused" "$(ctr task ls | awk '$1 == "svc" { print $3 }')" PAUSED
 check "ctr task resume" quiet ctr task resume svc

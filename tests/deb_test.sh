@@ -32,7 +32,8 @@ ln -s "$EG" "$T/as-runc/runc"
 check_eq "--help by the name runc is runc's help" "$("$T/as-runc/runc" --help | head -n 1)" \
         "$(runc --help | head -n 1)"
 check_eq "--help and nothing else lines are within 80 columns" \
-        "$({ "$EG" --help; "$EG" check --help; } | awk 'length > 80')" ""
+        "$({ "$EG" --help; "$EG" check --help; "$EG" check --archive x --help; "$EG" why --help
+                "$TOP/edgeguard-authz" --help; } 2>&1 | awk 'length > 80')" ""
 
 # ---- every man page in the tree renders without groff warnings ----
 if make -s --no-print-directory -C "$TOP" man >"$T/man.log" 2>&1; then ok "make man"; else

@@ -92,6 +92,25 @@ check_eq "same: the start is a decision record" \
         "allow start /bin/echo /bin/echo"
 "$EG" "${G[@]}" delete same
 
+# start looks the program up as process.user, as runc's init does (and as
+# create did): a PATH directory only root may search is passed over for
+# uid 1000 both times; a lookup as root would find the foreign file there
+bundle asuser host echo
+mkdir -m 0700 "$T/asuser/rootfs/priv"
+install -m 0755 "$FOREIGN/arm64/busybox-static" "$T/asuser/rootfs/priv/echo"
+edit asuser '.process.user = {"uid": 1000, "gid": 1000} | .process.capabilities = {} |
+        .process.env = ["PATH=/priv:/bin"] | .process.args = ["echo", "ran-as-1000"]'
+create asuser
+check_eq "as process.user: create allowed (uid 1000 cannot search /priv)" "$?" 0
+start asuser
+check_eq "... start allowed: looked up as uid 1000 again" "$?" 0
+check "... it ran to its end" wait_stopped asuser
+check_eq "... the judged program ran" "$(cat "$T/asuser/out")" ran-as-1000
+check_eq "... the start's record" \
+        "$(last_record | jq -r '[.decision, .verb, .judged.file, .found.file] | join(" ")')" \
+        "allow start /bin/echo /bin/echo"
+"$EG" "${G[@]}" delete asuser
+
 # a bind mount puts another program under the path: create sees it (the
 # container's view), and a volume whose program changes after create is
 # seen again at start

@@ -25,13 +25,16 @@
 #define DEFAULT_DOCKER_HOST "unix:///run/docker.sock"
 
 static const char usage[] =
-        "usage: edgeguard-authz [--socket PATH] [--policy FILE] [--docker-host unix://PATH]\n"
-        "       edgeguard-authz check [--json] [--policy FILE] [--host OS/ARCH[/VARIANT]]\n"
-        "                             [--image-platform OS/ARCH[/VARIANT]] [--daemon-isolation X]\n"
+        "usage: edgeguard-authz [--socket PATH] [--policy FILE]\n"
+        "                       [--docker-host unix://PATH]\n"
+        "       edgeguard-authz check [--json] [--policy FILE]\n"
+        "                             [--host OS/ARCH[/VARIANT]]\n"
+        "                             [--image-platform OS/ARCH[/VARIANT]]\n"
+        "                             [--daemon-isolation X]\n"
         "                             [--default-runtime NAME] REQUEST.json\n"
-        "Docker's authorization plugin for edgeguard's policy (default socket " DEFAULT_SOCKET
-        ";\na socket handed over by systemd wins).  Register it with daemon.json\n"
-        "\"authorization-plugins\": [\"edgeguard\"].\n";
+        "Docker's authorization plugin for edgeguard's policy (default socket\n" DEFAULT_SOCKET
+        "; a socket handed over by systemd wins).\n"
+        "Register it with daemon.json \"authorization-plugins\": [\"edgeguard\"].\n";
 
 /* sd_notify(3)'s READY=1, for Type=notify units and tests: the socket
  * listens and the server runs.  Abstract sockets are spelt "@name". */
