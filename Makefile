@@ -167,7 +167,7 @@ WIN_CORE_SRCS := oci/authz_json.c oci/authz_request.c oci/binfmt.c oci/capabilit
 	shim/win/rootfs_win.c
 WIN_PLUGIN_SRCS := shim/authz/authz_check.c shim/authz/docker_api.c shim/authz/judge.c \
 	shim/authz/server.c shim/win/docker_transport_pipe.c shim/win/listen_tcp.c \
-	shim/win/main_win.c
+	shim/win/main_win.c shim/win/image_binaries_none.c
 # printf's format attribute means MSVCRT's on mingw (no %zu), while the
 # ANSI stdio above (__USE_MINGW_ANSI_STDIO) formats as glibc does: formats
 # are checked by the Linux build of the same files.
@@ -244,7 +244,7 @@ unit-valgrind: $(VALGRIND_BINS) $(FOREIGN)
 integration: edgeguard edgeguard-authz windows $(UNIT_BINS) $(HELPER_BINS) $(MOBYCLIENT)
 	@tests/run --suite integration $(wildcard tests/*_test.sh)
 
-# libFuzzer, every parser: FUZZ_SECONDS each (make check: a 30 s smoke).
+# libFuzzer, every parser: FUZZ_SECONDS each (make check: a 20 s smoke).
 FUZZ_SECONDS ?= 300
 fuzz: $(FUZZ_BINS) $(FOREIGN)
 	@tests/run --suite fuzz --wrap "hack/fuzz.sh $(FUZZ_SECONDS)" $(FUZZ_BINS)
@@ -262,7 +262,7 @@ check:
 		--suite asan+ubsan $(SAN_UNIT_BINS) \
 		--suite valgrind --wrap "$(VALGRIND)" $(VALGRIND_BINS) \
 		--suite integration $(wildcard tests/*_test.sh) \
-		--suite fuzz --wrap "hack/fuzz.sh 30" $(FUZZ_BINS) \
+		--suite fuzz --wrap "hack/fuzz.sh 20" $(FUZZ_BINS) \
 		--suite peer hack/peer-test.sh
 
 # runc's own integration suite, runc alone and through edgeguard: identical

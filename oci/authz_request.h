@@ -70,9 +70,12 @@ struct authz_body {
         char *image;
         /* the process the create asks for, over the image config's (docker
          * run's --entrypoint, COMMAND, -e, -w, -u): dockerd merges them
-         * (moby daemon/commit.go merge): Entrypoint present (even []) replaces
-         * the image's and drops its Cmd; Env entries replace the image's of
-         * the same name; an empty WorkingDir or User keeps the image's */
+         * (moby 20.10 daemon/commit.go merge): an Entrypoint with items
+         * replaces the image's and only the body's Cmd is kept; an empty
+         * Entrypoint takes the image's Cmd when the body has none, and an
+         * absent one (not []) also the image's Entrypoint; Env entries
+         * replace the image's of the same name; an empty WorkingDir or User
+         * keeps the image's */
         struct authz_strv entrypoint, cmd, env;
         char *working_dir, *user;            /* NULL when absent or null */
         bool has_host_config;                /* HostConfig present and not null */

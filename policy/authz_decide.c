@@ -246,9 +246,22 @@ static void rules_platform(struct decision *d, const struct decision_input *in,
         }
         switch (img->status) {
         case AUTHZ_IMAGE_READ:
+                if (f->binaries != NULL) { /* the runtime's rules over its binaries */
+                        decide_executables(d, f->binaries, in->host);
+                        return;
+                }
                 snprintf(what, sizeof(what), "the image %.200s", image ? image : "");
                 judge_platform(d, in, &img->platform, what);
-                if (d->results[RULE_UNKNOWN].outcome != OUTCOME_FAIL)
+                if (d->results[RULE_UNKNOWN].outcome == OUTCOME_FAIL)
+                        return;
+                /* only the label was judged: a lying image would pass it */
+                if (f->binaries_error)
+                        fail(d, RULE_UNKNOWN,
+                             "the image's binaries could not be read (%.600s): only the platform "
+                             "dockerd says the image is was judged; the runtime judges the "
+                             "binaries when the container starts",
+                             f->binaries_error);
+                else
                         pass(d, RULE_UNKNOWN, "the image's platform, from dockerd");
                 return;
         case AUTHZ_IMAGE_ABSENT:

@@ -16,9 +16,10 @@ enum authz_image_status {
         AUTHZ_IMAGE_FAILED, /* no answer in time, or one that could not be read */
 };
 
-/* GET /images/{ref}/json: Os, Architecture, Variant, OsVersion. */
+/* GET /images/{ref}/json: Id, Os, Architecture, Variant, OsVersion. */
 struct authz_image {
         enum authz_image_status status;
+        char id[80]; /* "sha256:<64 hex>": the image in dockerd's store */
         struct platform platform;
         char os_version[64];
         char detail[512]; /* why it was not read */
@@ -29,6 +30,8 @@ struct authz_daemon {
         bool known;
         char isolation[32];       /* "" on Linux; "process" or "hyperv" on Windows */
         char default_runtime[64]; /* "runc", "edgeguard", ... */
+        char root[1024];          /* DockerRootDir: where its image store is */
+        char driver[32];          /* Driver: its storage driver ("overlay2") */
         char detail[256];         /* why not known */
 };
 
@@ -42,6 +45,14 @@ struct authz_facts {
         const char *request_error; /* the request could not be read as dockerd reads it */
         struct authz_image image;
         struct authz_daemon daemon;
+        /* A create's process as dockerd makes it (the body merged over the
+         * image config), judged over the image's layers in dockerd's store:
+         * its binaries, as `edgeguard check --image` judges them.  NULL when
+         * not read: then binaries_error says why (the image's declared
+         * platform is judged instead, and the rule unknown fails), or is
+         * NULL too when this build reads no layers (Windows, check). */
+        const struct bundle_facts *binaries;
+        const char *binaries_error;
 };
 
 /* Decides about a create or an exec (f->endpoint).  in->facts is NULL;

@@ -432,8 +432,8 @@ static void judge(struct decision *d, const struct bundle_facts *f, const struct
 
 /* args[0] and every program behind it must pass: per rule the first
  * failure stands, else the last program's result (the workload's). */
-static void judge_all(struct decision *out, const struct bundle_facts *f,
-                      const struct host_facts *host)
+void decide_executables(struct decision *out, const struct bundle_facts *f,
+                        const struct host_facts *host)
 {
         struct exe_view v = {&f->exe, f->exe_mount, f->interp_mount, NULL};
         struct decision *tmp;
@@ -546,7 +546,7 @@ void decide(const struct decision_input *in, struct decision *out)
                 rule_hyperv(out, facts);
                 rules_privilege(out, in);
                 rule_hooks(out, in);
-                judge_all(out, facts, host);
+                decide_executables(out, facts, host);
                 if (host != NULL)
                         rule_windows_build(out, facts, host);
         }

@@ -91,6 +91,14 @@ struct decision_input {
 
 void decide(const struct decision_input *in, struct decision *out);
 
+/* The rules about the programs a container runs (unknown, metadata, os,
+ * arch, emulation, interpreter), over f: args[0] and every program behind
+ * it; results go to out->results, the subject and emulator to out.  decide()
+ * runs them for a bundle; the engine plugin for an image's binaries at
+ * create (authz_decide).  host NULL: only the host-free rules. */
+void decide_executables(struct decision *out, const struct bundle_facts *f,
+                        const struct host_facts *host);
+
 /* The policy over rule outcomes already set in d->results: exceptions,
  * then each rule's mode; sets d->verdict and d->rule. */
 void decision_apply_policy(struct decision *d, const struct policy *p,

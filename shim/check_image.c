@@ -319,6 +319,19 @@ static void judge(struct run *r, size_t i, const struct check_target *t, struct 
         row->verdict = r->d->verdict;
         row->rule = r->d->rule;
         str_copy(row->reason, sizeof(row->reason), r->d->reason);
+        /* The runtime lets a policy take an unidentified program (rule
+         * unknown, "off" by default: runc then says what it says).  Before
+         * deployment that is no answer: a program that is missing, a
+         * symlink loop or an unreadable file does not run anywhere, and a
+         * gate must not print "runs". */
+        if (row->verdict != VERDICT_REFUSE && r->d->results[RULE_UNKNOWN].outcome == OUTCOME_FAIL) {
+                row->verdict = VERDICT_REFUSE;
+                row->rule = RULE_UNKNOWN;
+                snprintf(row->reason, sizeof(row->reason),
+                         "cannot be judged, so not known to run: %.900s [rule unknown: check "
+                         "refuses what it cannot identify, whatever the policy's mode]",
+                         r->d->results[RULE_UNKNOWN].detail);
+        }
         how(t, r->d, row->how, sizeof(row->how));
 }
 

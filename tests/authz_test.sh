@@ -70,13 +70,16 @@ NET=(--network none)
 check_eq "native: docker run" "$(docker run --rm "${NET[@]}" --name native-mod edgeguard-test/native:1 echo ran)" ran
 check_eq "... allowed at create by the plugin: the image's platform from dockerd" \
         "$(authz_record native-mod | jq -r '[.decision, .verb, .image, .declared.arch, .declared.source, .rules.arch.result, .rules.runtime.result] | join(",")')" \
-        "allow,create,edgeguard-test/native:1,$NATIVE,dockerd image inspect,pass,pass"
+        "allow,create,edgeguard-test/native:1,$NATIVE,image config,pass,pass"
+check_eq "... judged by its binaries, the executable recorded as the runtime records it" \
+        "$(authz_record native-mod | jq -r '[.detected.file, .detected.arch, .rules.metadata.result] | join(",")')" \
+        "/bin/echo,$NATIVE,pass"
 
 # ---- foreign: refused at create, nothing created
 out=$(docker run "${NET[@]}" --name foreign-mod edgeguard-test/foreign:1 true 2>&1)
 check_eq "foreign: docker run fails" "$?" 125
 check_contains "... refused by the plugin, the reason in docker run's error" "$out" \
-        "authorization denied by plugin edgeguard: refused a new container (name foreign-mod, image edgeguard-test/foreign:1): the image edgeguard-test/foreign:1 is linux/$FOREIGN"
+        "authorization denied by plugin edgeguard: refused a new container (name foreign-mod, image edgeguard-test/foreign:1): /bin/true is linux/$FOREIGN"
 check_contains "... naming the rule" "$out" "[rule arch]"
 check_eq "... and no container was created" "$(docker ps -aq --filter name=foreign-mod)" ""
 check_eq "... recorded" "$(authz_record foreign-mod | jq -r '[.decision, .rule, .door] | join(",")')" "refuse,arch,authz"
@@ -116,6 +119,52 @@ check_eq "... neither created" "$(docker ps -aq --filter name=big --filter name=
 check_eq "every refusal above is in the log, each line whole" \
         "$(jq -r 'select(.door == "authz" and .decision == "refuse") | .rule' "$DECISIONS" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" \
         " 1 arch; 4 config; 1 hyperv; 5 runtime;"
+# ---- the image's binaries, read from dockerd's store at create
+docker load -q -i "$T/images/edgeguard-test_label-native-holds-foreign_1.tar" >/dev/null
+docker load -q -i "$T/images/edgeguard-test_foreign-interpreter_1.tar" >/dev/null
+out=$(docker create "${NET[@]}" --name liar edgeguard-test/label-native-holds-foreign:1 2>&1)
+check_eq "a lying image (labelled $NATIVE, $FOREIGN binaries): docker create fails" "$?" 1
+check_contains "... refused by the plugin for its binary, named" "$out" \
+        "authorization denied by plugin edgeguard: refused a new container (name liar, image edgeguard-test/label-native-holds-foreign:1): /bin/sh"
+check_contains "... which is $FOREIGN" "$out" "linux/$FOREIGN"
+check_eq "... and no container was created" "$(docker ps -aq --filter name=liar)" ""
+check_eq "... recorded: the executable, the label it contradicts" \
+        "$(authz_record liar | jq -r '[.decision, .rule, .detected.file, .detected.arch, .declared.arch, .rules.metadata.result] | join(",")')" \
+        "refuse,arch,/bin/sh,$FOREIGN,$NATIVE,fail"
+out=$(docker create "${NET[@]}" --name interp edgeguard-test/foreign-interpreter:1 2>&1)
+check_contains "a native image whose entrypoint script's #! names a $FOREIGN busybox: refused" "$out" \
+        "authorization denied by plugin edgeguard: refused a new container (name interp"
+check_contains "... for the program behind the script" "$out" "/opt/$FOREIGN/busybox"
+out=$(docker create "${NET[@]}" --entrypoint "/opt/$FOREIGN/busybox" --name override edgeguard-test/foreign-interpreter:1 true 2>&1)
+check_contains "--entrypoint to the image's $FOREIGN binary: refused, naming it" "$out" \
+        "refused a new container (name override, image edgeguard-test/foreign-interpreter:1): /opt/$FOREIGN/busybox"
+check_eq "... nothing created" "$(docker ps -aq --filter name=interp --filter name=override)" ""
+check "--entrypoint /bin/sh (native) on the same image: created" \
+        quiet docker create "${NET[@]}" --entrypoint /bin/sh --name override-ok edgeguard-test/foreign-interpreter:1 -c true
+check_eq "... its record names the executable the override made" \
+        "$(authz_record override-ok | jq -r '[.decision, .detected.file, .detected.arch] | join(",")')" "allow,/bin/sh,$NATIVE"
+docker rm -f override-ok >/dev/null
+out=$(create "http://d/v1.41/containers/create?name=envpath" -d '{"Image":"edgeguard-test/foreign-interpreter:1","Entrypoint":["busybox"],"Cmd":["true"],"Env":["PATH=/opt/'"$FOREIGN"'"]}')
+check_contains "Env's PATH (merged over the image's by key) leads to the $FOREIGN busybox: refused" "$out" "/opt/$FOREIGN/busybox"
+# binaries that cannot be read (the layer's cache-id, which dockerd read at
+# start, now names nothing): only the label is judged, and rule unknown says why
+root=$(docker info -f '{{.DockerRootDir}}')
+liar_id=$(docker image inspect -f '{{.Id}}' edgeguard-test/label-native-holds-foreign:1)
+diff_id=$(jq -r '.rootfs.diff_ids[0]' "$root/image/overlay2/imagedb/content/sha256/${liar_id#sha256:}")
+cache_id=$root/image/overlay2/layerdb/sha256/${diff_id#sha256:}/cache-id
+cp "$cache_id" "$T/cache-id"
+printf 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef >"$cache_id"
+check "binaries unreadable, the default policy (unknown noted): created, judged by its label" \
+        quiet docker create "${NET[@]}" --name unread edgeguard-test/label-native-holds-foreign:1
+check_contains "... the record's rule unknown says why" "$(authz_record unread | jq -r '[.rules.unknown.result, .rules.unknown.detail] | join(",")')" \
+        "fail,the image's binaries could not be read ("
+docker rm -f unread >/dev/null
+policy '{unknown: "refuse"}'
+out=$(docker create "${NET[@]}" --name unread2 edgeguard-test/label-native-holds-foreign:1 2>&1)
+check_contains "... with \"unknown\": \"refuse\": refused" "$out" "[rule unknown]"
+check_eq "... nothing created" "$(docker ps -aq --filter name=unread2)" ""
+policy
+cp "$T/cache-id" "$cache_id"
 # a start below API 1.24 may carry a HostConfig, which dockerd 20.10 applies
 # over the one judged at create (--runtime runc after the fact)
 quiet docker create "${NET[@]}" --name legacy edgeguard-test/native:1

@@ -112,6 +112,8 @@ wh='[[{"path": "bin/.wh.busybox", "text": ""}]]'
 layout "$T/whiteout" "$(manifest "$NATIVE" "" "$NATIVE" "$wh")"
 out=$(eg --oci "$T/whiteout")
 check_contains "a whiteout hiding the entrypoint's target: nothing to run" "$out" '"/bin/sh": No such file or directory in the container'
+check_eq "... a gate's answer: exit 1, whatever the policy's unknown mode" "$(status_of --oci "$T/whiteout")" 1
+check_contains "... saying it cannot be known to run" "$out" "cannot be judged, so not known to run"
 opq=$(jq -cn --arg f "$(bb "$FOREIGN")" '[[{path: "bin/", dir: true}, {path: "bin/.wh..wh..opq", text: ""},
         {path: "bin/busybox", file: $f, mode: 493}, {path: "bin/sh", symlink: "busybox"}]]')
 layout "$T/opaque" "$(manifest "$NATIVE" "" "$NATIVE" "$opq")"

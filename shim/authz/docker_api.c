@@ -144,6 +144,7 @@ void docker_api_image(const char *socket_path, const char *ref, int timeout_ms,
                 } else {
                         str_copy(out->os_version, sizeof(out->os_version),
                                  string_of(&top, "OsVersion"));
+                        str_copy(out->id, sizeof(out->id), string_of(&top, "Id"));
                         out->status = AUTHZ_IMAGE_READ;
                 }
         }
@@ -165,6 +166,8 @@ void docker_api_info(const char *socket_path, int timeout_ms, struct authz_daemo
                                  string_of(&top, "Isolation"));
                         str_copy(out->default_runtime, sizeof(out->default_runtime),
                                  string_of(&top, "DefaultRuntime"));
+                        str_copy(out->root, sizeof(out->root), string_of(&top, "DockerRootDir"));
+                        str_copy(out->driver, sizeof(out->driver), string_of(&top, "Driver"));
                         out->known = true;
                 }
         }

@@ -12,11 +12,11 @@
 #define DOCKER_API_TIMEOUT_MS 5000
 #define DOCKER_API_REPLY_MAX  (1u << 20)
 
-/* GET /images/{ref}/json: the image's Os, Architecture, Variant, OsVersion. */
+/* GET /images/{ref}/json: the image's Id, Os, Architecture, Variant, OsVersion. */
 void docker_api_image(const char *socket_path, const char *ref, int timeout_ms,
                       struct authz_image *out);
 
-/* GET /info: Isolation and DefaultRuntime. */
+/* GET /info: Isolation, DefaultRuntime, DockerRootDir and Driver. */
 void docker_api_info(const char *socket_path, int timeout_ms, struct authz_daemon *out);
 
 /* One GET: the status code and the body (malloc'd, NUL-terminated, at most

@@ -16,6 +16,7 @@
 #include "../repeat_state.h"
 #include "../version.h"
 #include "docker_api.h"
+#include "image_binaries.h"
 
 /* GET /info changes only with dockerd's configuration: asked again after
  * this many seconds, not on every create. */
@@ -127,6 +128,8 @@ struct work {
         struct policy policy;
         struct host_facts simulated;
         struct bundle_facts declared; /* only for the record's "declared" */
+        struct bundle_facts binaries; /* the image's, when its layers were read */
+        char binaries_error[EG_ERROR_MSG_MAX];
         struct decision_input in;
         struct decision d;
         char policy_error[EG_ERROR_MSG_MAX];
@@ -224,6 +227,32 @@ static int remaining_ms(const struct judge_config *cfg, struct timespec started)
         return cfg->timeout_ms - (int)(micros_since(started) / 1000);
 }
 
+/* The image's binaries, read from dockerd's store as `check --image`
+ * reads them (no time bound: local files, the facts path's own limits). */
+static void binaries(struct work *w)
+{
+        const struct authz_daemon *dd = &w->facts.daemon;
+        struct eg_error err = {0};
+        int rc;
+
+        if (!dd->known) {
+                snprintf(w->binaries_error, sizeof(w->binaries_error),
+                         "where dockerd keeps its images is not known: %.300s", dd->detail);
+        } else if (w->facts.image.id[0] == '\0') {
+                snprintf(w->binaries_error, sizeof(w->binaries_error),
+                         "dockerd's image inspect gave no Id");
+        } else if ((rc = image_binaries_gather(dd->root, dd->driver, w->facts.image.id, &w->body,
+                                               &w->binaries, &err)) == 0) {
+                w->facts.binaries = &w->binaries;
+                return;
+        } else if (rc > 0) {
+                return;
+        } else {
+                str_copy(w->binaries_error, sizeof(w->binaries_error), err.msg);
+        }
+        w->facts.binaries_error = w->binaries_error;
+}
+
 static void gather(struct work *w, const struct judge_config *cfg, struct timespec started)
 {
         struct eg_error err = {0};
@@ -250,7 +279,12 @@ static void gather(struct work *w, const struct judge_config *cfg, struct timesp
                 image_facts(cfg, remaining_ms(cfg, started), w->body.image, &w->facts.image);
                 daemon_facts(cfg, remaining_ms(cfg, started), &w->facts.daemon);
         }
-        if (w->facts.image.status == AUTHZ_IMAGE_READ) {
+        if (w->facts.image.status == AUTHZ_IMAGE_READ && cfg->docker_socket &&
+            image_binaries_readable())
+                binaries(w);
+        if (w->facts.binaries != NULL) {
+                w->in.facts = &w->binaries; /* the record names the executable */
+        } else if (w->facts.image.status == AUTHZ_IMAGE_READ) {
                 w->declared.has_declared = true;
                 w->declared.declared = w->facts.image.platform;
                 str_copy(w->declared.declared_source, sizeof(w->declared.declared_source),
@@ -326,6 +360,7 @@ void judge_request(const struct judge_config *cfg, const char *envelope, size_t 
         ans->allow = w->d.verdict != VERDICT_REFUSE;
         str_copy(ans->msg, sizeof(ans->msg), w->d.reason);
         log_decision(w, started, ans, cfg);
+        image_binaries_free(&w->binaries);
         authz_body_free(&w->body);
         authz_request_free(&w->rq);
         policy_free(&w->policy);
