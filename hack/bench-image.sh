@@ -3,12 +3,14 @@
 # layer of MIB MiB (default 10 100 500), against `gzip -dc` of the same
 # layer (the decompression is the floor: every header must be read), and
 # its peak RSS.  Two layouts: the entrypoint (busybox) first in the layer,
-# and last (its bytes read by a second pass over the layer, as the tar
-# index keeps headers only).  Prints numbers and the targets (time within
+# and last (its bytes kept by the index pass as it goes by them, the
+# config naming it).  EDGEGUARD_BASELINE=BINARY also times another build
+# (e.g. an older one) on the same layers, as "base" and its ratio.  Prints numbers and the targets (time within
 # 1.3 x gzip -dc, RSS <= 32 MiB); exits 0 unless it could not measure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eg=$PWD/edgeguard
+base=${EDGEGUARD_BASELINE:-}
 sizes=("$@")
 [[ ${#sizes[@]} -gt 0 ]] || sizes=(10 100 500)
 w=$(mktemp -d /tmp/edgeguard-bench-image.XXXXXX)
@@ -58,8 +60,11 @@ wall() {
         done | sort -n | sed -n 2p
 }
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
+
 echo "== edgeguard check --oci of one gzip layer (s, median of 3; RSS KiB)"
-printf '%-6s %-6s %8s %8s %7s %9s\n' MiB entry "gzip -dc" check ratio "peak RSS"
+printf '%-6s %-6s %8s %8s %7s %9s%s\n' MiB entry "gzip -dc" check ratio "peak RSS" \
+        "${base:+     base  ratio}"
 for mib in "${sizes[@]}"; do
         root=$w/root-$mib
         mkdir -p "$root/bin" "$root/data" "$root/zz"
@@ -81,8 +86,13 @@ for mib in "${sizes[@]}"; do
                 /usr/bin/time -o "$w/rss" -f %M "$eg" check --oci "$dir" --host linux/amd64 >"$w/out" 2>&1 ||
                         { echo "bench-image.sh: the check did not allow the image:" >&2; cat "$w/out" >&2; exit 1; }
                 rss=$(cat "$w/rss")
-                printf '%-6s %-6s %8s %8s %7s %9s\n' "$mib" "$where" "$g" "$c" \
-                        "$(awk -v a="$c" -v b="$g" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }')" "$rss"
+                more=
+                if [[ -n $base ]]; then
+                        b=$(wall "$base" check --oci "$dir" --host linux/amd64)
+                        more=$(printf ' %8s %6s' "$b" "$(ratio "$b" "$g")")
+                fi
+                printf '%-6s %-6s %8s %8s %7s %9s%s\n' "$mib" "$where" "$g" "$c" \
+                        "$(ratio "$c" "$g")" "$rss" "$more"
         done
         rm -rf "$w/first-$mib" "$w/last-$mib"
 done

@@ -6,6 +6,7 @@
 #ifndef EDGEGUARD_IMAGE_CONFIG_H
 #define EDGEGUARD_IMAGE_CONFIG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -69,5 +70,15 @@ int image_user_resolve(const char *user, const char *passwd, size_t passwd_len, 
  * (dockerd: "No command specified"). */
 int image_config_spec(const struct image_config *c, const struct image_user *u, struct spec *out,
                       struct eg_error *err);
+
+/* Where the process image_config_spec makes of c may find its program,
+ * as clean paths without the leading '/' (image_fs_from_tars_keeping's
+ * form): args[0] joined to WorkingDir when it has a '/'; else args[0] in
+ * each directory of the config's $PATH (the last PATH= wins, the default
+ * one without; "" and relative directories from WorkingDir), in order, as
+ * exec.LookPath tries them for runc (SOURCE: Go os/exec lp_unix.go).
+ * Lexical only: a hint of what to keep, never what is judged.  Fills at
+ * most max of out; returns how many (0 without a command). */
+size_t image_config_command_paths(const struct image_config *c, char (*out)[PATH_MAX], size_t max);
 
 #endif

@@ -121,6 +121,30 @@ struct layer_blob {
  * the entry. */
 struct image_fs *image_fs_from_tars(const struct layer_blob *blobs, size_t n, struct eg_error *err);
 
+/* Bounds on the bytes image_fs_from_tars_keeping keeps: in sealed memfds
+ * (page cache, not the process's heap), each file also under
+ * IMAGE_FS_FILE_MAX.  A program and its loader are a few MiB. */
+#define IMAGE_FS_KEEP_BYTES_MAX (64ULL << 20)
+#define IMAGE_FS_KEEP_FILES_MAX 64
+
+/* image_fs_from_tars that, while its index pass goes by them, keeps the
+ * bytes of the regular files at the clean paths keep[] (no leading '/',
+ * e.g. "usr/bin/app": where the config's command may be) and at the
+ * dynamic loaders' usual paths (ld-* in lib*, usr/lib* and their
+ * subdirectories, as glibc's and musl's PT_INTERP name them), up to the
+ * bounds above; opening one of them later needs no second
+ * decompression of its layer.  Kept bytes belong to one entry of one
+ * layer (its header's position): an entry replaced later in its layer,
+ * or hidden by a higher one, is never what the merged tree serves, so
+ * what is opened is what image_fs_from_tars opens. */
+struct image_fs *image_fs_from_tars_keeping(const struct layer_blob *blobs, size_t n,
+                                            const char *const *keep, size_t n_keep,
+                                            struct eg_error *err);
+
+/* How many opens of fs (an image_fs_from_tars one; 0 otherwise) were
+ * served from kept bytes: for tests and benchmarks. */
+unsigned long long image_fs_kept_hits(const struct image_fs *fs);
+
 void image_fs_free(struct image_fs *fs);
 
 #endif

@@ -2,11 +2,14 @@
  * once (oci/layer_index.h); a file's bytes are read only when it is
  * opened, by streaming its layer again up to the entry (one open stream
  * per layer goes on forward; going backwards starts it again) into a
- * sealed memfd.  Nothing is unpacked to disk. */
+ * sealed memfd, unless the index pass kept them already (the files the
+ * caller named and the loaders: image_fs_from_tars_keeping).  Nothing is
+ * unpacked to disk. */
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,9 +21,19 @@
 #include "image_fs_impl.h"
 #include "layer_index.h"
 
+/* Bytes the index pass kept: the entry at header `ordinal`'s, in a sealed
+ * memfd. */
+struct kept_file {
+        uint64_t ordinal;
+        int fd;
+};
+
 struct tar_layer {
         struct layer_index ix;
-        char *path, *member; /* the blob, owned */
+        struct kept_file *kept;
+        size_t n_kept;
+        unsigned long long hits; /* opens served from kept */
+        char *path, *member;     /* the blob, owned */
         long long member_ordinal;
         struct layer_stream *cursor; /* NULL until a file is read */
         unsigned long long used;     /* when the cursor last read, for closing the oldest */
@@ -208,7 +221,8 @@ static int check_header(const struct layer_index *ix, const struct layer_entry *
 static int tar_open(struct image_fs *fs, unsigned layer, const char *path,
                     const struct stat *judged, struct eg_error *err)
 {
-        const struct layer_index *ix = &layer_of(fs, layer)->ix;
+        struct tar_layer *l = layer_of(fs, layer);
+        const struct layer_index *ix = &l->ix;
         const struct layer_entry *e = layer_index_find(ix, path), *c;
         struct layer_stream *s;
         int fd;
@@ -226,6 +240,18 @@ static int tar_open(struct image_fs *fs, unsigned layer, const char *path,
                                     (unsigned long long)IMAGE_FS_FILE_MAX);
         c = &ix->entries[e->content];
         (void)judged;
+        for (size_t i = 0; i < l->n_kept; i++)
+                if (l->kept[i].ordinal == c->ordinal) {
+                        /* a description of its own (a dup would share the
+                         * offset with the next open of the same file) */
+                        char proc[64];
+                        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", l->kept[i].fd);
+                        if ((fd = open(proc, O_RDONLY | O_CLOEXEC)) < 0)
+                                return eg_error_set_errno(err, errno, "%s: /%s: reopening %s",
+                                                          fs->names[layer], path, proc);
+                        l->hits++;
+                        return fd;
+                }
         s = seek(fs, layer, c->ordinal, err);
         if (s == NULL)
                 return eg_error_prefix(err, "%s: reading /%s", fs->names[layer], path);
@@ -246,6 +272,9 @@ static void tar_free(struct image_fs *fs)
         for (size_t i = 0; layers && i < fs->n_layers; i++) {
                 layer_index_free(&layers[i].ix);
                 close_cursor(&layers[i]);
+                for (size_t k = 0; k < layers[i].n_kept; k++)
+                        close(layers[i].kept[k].fd);
+                free(layers[i].kept);
                 free(layers[i].path);
                 free(layers[i].member);
         }
@@ -261,8 +290,65 @@ static const struct image_fs_ops tar_ops = {
         .free = tar_free,
 };
 
+/* What the index passes keep, across the layers. */
+struct keeping {
+        const char *const *paths;
+        size_t n_paths;
+        uint64_t bytes;
+        size_t files;
+        struct tar_layer *layer; /* the one being indexed */
+};
+
+/* glibc's and musl's PT_INTERP: /lib/ld-linux-armhf.so.3,
+ * /lib64/ld-linux-x86-64.so.2, /lib/ld-musl-aarch64.so.1, and the
+ * files their symlinks name under multiarch directories. */
+static const char *const loader_patterns[] = {
+        "lib*/ld-*",
+        "lib*/*/ld-*",
+        "usr/lib*/ld-*",
+        "usr/lib*/*/ld-*",
+};
+
+static bool wanted(const struct keeping *k, const char *name)
+{
+        for (size_t i = 0; i < k->n_paths; i++)
+                if (strcmp(k->paths[i], name) == 0)
+                        return true;
+        for (size_t i = 0; i < sizeof(loader_patterns) / sizeof(loader_patterns[0]); i++)
+                if (fnmatch(loader_patterns[i], name, FNM_PATHNAME | FNM_PERIOD) == 0)
+                        return true;
+        return false;
+}
+
+/* layer_index_saw_fn: keeps entry `at`'s bytes when it is wanted and
+ * within the bounds, while the pass is at its header anyway. */
+static int keep_entry(void *arg, const struct layer_index *ix, struct layer_stream *s, uint32_t at,
+                      struct eg_error *err)
+{
+        struct keeping *k = arg;
+        const struct layer_entry *e = &ix->entries[at];
+        struct kept_file *grown;
+        int fd;
+
+        /* a hard link's bytes are its target's entry's (kept, if at all,
+         * when the pass went by it) */
+        if (!S_ISREG(e->mode) || e->content != at || e->size > IMAGE_FS_FILE_MAX ||
+            e->size > IMAGE_FS_KEEP_BYTES_MAX - k->bytes || k->files >= IMAGE_FS_KEEP_FILES_MAX ||
+            !wanted(k, layer_index_str(ix, e->name)))
+                return 0;
+        if ((grown = realloc(k->layer->kept, (k->layer->n_kept + 1) * sizeof(*grown))) == NULL)
+                return eg_error_set(err, ENOMEM, "out of memory");
+        k->layer->kept = grown;
+        if ((fd = fill_memfd(s, e->size, e->mode, err)) < 0)
+                return -1;
+        grown[k->layer->n_kept++] = (struct kept_file){.ordinal = e->ordinal, .fd = fd};
+        k->bytes += e->size;
+        k->files++;
+        return 0;
+}
+
 static int index_layer(struct image_fs *fs, unsigned i, const struct layer_blob *b,
-                       struct eg_error *err)
+                       struct keeping *k, struct eg_error *err)
 {
         struct tar_layer *l = layer_of(fs, i);
         struct layer_stream *s = malloc(sizeof(*s));
@@ -279,7 +365,8 @@ static int index_layer(struct image_fs *fs, unsigned i, const struct layer_blob 
                 free(s);
                 return -1;
         }
-        r = layer_index_build(&l->ix, s, err);
+        k->layer = l;
+        r = layer_index_build_with(&l->ix, s, keep_entry, k, err);
         layer_stream_close(s);
         free(s);
         return r;
@@ -287,6 +374,26 @@ static int index_layer(struct image_fs *fs, unsigned i, const struct layer_blob 
 
 struct image_fs *image_fs_from_tars(const struct layer_blob *blobs, size_t n, struct eg_error *err)
 {
+        /* the loaders only */
+        return image_fs_from_tars_keeping(blobs, n, NULL, 0, err);
+}
+
+unsigned long long image_fs_kept_hits(const struct image_fs *fs)
+{
+        unsigned long long hits = 0;
+
+        if (fs == NULL || fs->ops != &tar_ops)
+                return 0;
+        for (size_t i = 0; i < fs->n_layers; i++)
+                hits += ((const struct tar_layer *)fs->impl)[i].hits;
+        return hits;
+}
+
+struct image_fs *image_fs_from_tars_keeping(const struct layer_blob *blobs, size_t n,
+                                            const char *const *keep, size_t n_keep,
+                                            struct eg_error *err)
+{
+        struct keeping k = {.paths = keep, .n_paths = n_keep};
         const char *names[IMAGE_FS_LAYERS_MAX];
         char *labels[IMAGE_FS_LAYERS_MAX];
         struct image_fs *fs;
@@ -314,7 +421,7 @@ struct image_fs *image_fs_from_tars(const struct layer_blob *blobs, size_t n, st
                 return NULL;
         }
         for (size_t i = 0; i < n; i++)
-                if (index_layer(fs, (unsigned)i, &blobs[i], err) < 0) {
+                if (index_layer(fs, (unsigned)i, &blobs[i], &k, err) < 0) {
                         eg_error_prefix(err, "%s", fs->names[i]);
                         image_fs_free(fs);
                         return NULL;

@@ -2,10 +2,13 @@
  * reduced to what the facts path reads: the process, dockerd's default
  * capabilities and seccomp profile.  Not modelled (`docker run` options,
  * not the image's): mounts, masked paths, devices, namespaces. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "image_config.h"
+#include "path.h"
+#include "str.h"
 
 /* moby oci/caps/defaults.go DefaultCapabilities: what a `docker run`
  * without --cap-add/--cap-drop gets, in every set runc applies. */
@@ -168,4 +171,43 @@ int image_config_spec(const struct image_config *c, const struct image_user *u, 
 fail:
         spec_free(out);
         return -1;
+}
+
+/* Adds a clean absolute path, without its '/', unless it is the root. */
+static size_t add_command_path(const char *clean, char (*out)[PATH_MAX], size_t n, size_t max)
+{
+        if (n < max && clean[0] == '/' && clean[1] != '\0')
+                str_copy(out[n++], PATH_MAX, clean + 1);
+        return n;
+}
+
+size_t image_config_command_paths(const struct image_config *c, char (*out)[PATH_MAX], size_t max)
+{
+        const char *arg0 = c->n_entrypoint ? c->entrypoint[0] : c->n_cmd ? c->cmd[0] : NULL;
+        const char *search = IMAGE_DEFAULT_PATH, *p;
+        char cwd[PATH_MAX], dir[PATH_MAX], joined[PATH_MAX];
+        struct eg_error err;
+        size_t n = 0;
+
+        if (arg0 == NULL || arg0[0] == '\0' ||
+            path_join_clean("/", c->working_dir ? c->working_dir : "/", cwd, sizeof(cwd), &err) < 0)
+                return 0;
+        if (strchr(arg0, '/') != NULL)
+                return path_join_clean(cwd, arg0, joined, sizeof(joined), &err) < 0
+                               ? 0
+                               : add_command_path(joined, out, 0, max);
+        for (size_t i = 0; i < c->n_env; i++)
+                if (strncmp(c->env[i], "PATH=", 5) == 0)
+                        search = c->env[i] + 5;
+        for (p = search; n < max; p++) {
+                size_t len = strcspn(p, ":");
+                snprintf(dir, sizeof(dir), "%.*s", (int)len, p);
+                if (path_join_clean(cwd, dir[0] ? dir : ".", joined, sizeof(joined), &err) == 0 &&
+                    path_join_clean(joined, arg0, dir, sizeof(dir), &err) == 0)
+                        n = add_command_path(dir, out, n, max);
+                p += len;
+                if (*p == '\0')
+                        break;
+        }
+        return n;
 }

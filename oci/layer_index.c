@@ -221,8 +221,11 @@ static int hard_link(struct layer_index *ix, const char *path, const char *targe
         return (int)t->content; /* set by the caller after add() */
 }
 
+/* Adds ae's entry; *made is the index of a live entry it made (not a
+ * whiteout, opaque marker, the root or a directory's metadata again), or
+ * LAYER_INDEX_NONE. */
 static int add_header(struct layer_index *ix, struct archive_entry *ae, uint64_t ordinal,
-                      struct eg_error *err)
+                      uint32_t *made, struct eg_error *err)
 {
         const char *raw = archive_entry_pathname(ae), *base, *hl = archive_entry_hardlink(ae);
         char path[PATH_MAX], wh[PATH_MAX];
@@ -233,6 +236,7 @@ static int add_header(struct layer_index *ix, struct archive_entry *ae, uint64_t
         bool opaque;
         int64_t size = archive_entry_size(ae);
 
+        *made = LAYER_INDEX_NONE;
         if (raw == NULL)
                 return eg_error_set(err, EILSEQ, "a name libarchive cannot read");
         if (layer_name_clean(raw, path, sizeof(path), err) < 0)
@@ -334,10 +338,17 @@ static int add_header(struct layer_index *ix, struct archive_entry *ae, uint64_t
                 return -1;
         if (content >= 0)
                 ix->entries[at].content = (uint32_t)content;
+        *made = (uint32_t)at;
         return 0;
 }
 
 int layer_index_build(struct layer_index *ix, struct layer_stream *s, struct eg_error *err)
+{
+        return layer_index_build_with(ix, s, NULL, NULL, err);
+}
+
+int layer_index_build_with(struct layer_index *ix, struct layer_stream *s, layer_index_saw_fn *saw,
+                           void *arg, struct eg_error *err)
 {
         struct layer_entry root = {.link = LAYER_INDEX_NONE, .mode = S_IFDIR | 0755};
         struct archive_entry *ae;
@@ -348,7 +359,9 @@ int layer_index_build(struct layer_index *ix, struct layer_stream *s, struct eg_
                 return -1;
         ix->entries[0].flags = LAYER_ENTRY_IMPLICIT;
         while ((r = layer_stream_next(s, &ae, err)) == 1) {
-                if (add_header(ix, ae, (uint64_t)s->ordinal, err) < 0) {
+                uint32_t made;
+                if (add_header(ix, ae, (uint64_t)s->ordinal, &made, err) < 0 ||
+                    (saw && made != LAYER_INDEX_NONE && saw(arg, ix, s, made, err) < 0)) {
                         const char *name = archive_entry_pathname(ae);
                         return eg_error_prefix(err, "entry %lld \"%.200s\"", s->ordinal,
                                                name ? name : "?");

@@ -81,6 +81,14 @@ struct layer_index {
  * layer_index_free ix either way. */
 int layer_index_build(struct layer_index *ix, struct layer_stream *s, struct eg_error *err);
 
+/* layer_index_build, calling saw(arg, ix, s, at, err) after each header
+ * that made a live entry at index `at` (s is still at that header, its
+ * data unread: saw may read it); saw's -1 stops the pass with its err. */
+typedef int layer_index_saw_fn(void *arg, const struct layer_index *ix, struct layer_stream *s,
+                               uint32_t at, struct eg_error *err);
+int layer_index_build_with(struct layer_index *ix, struct layer_stream *s, layer_index_saw_fn *saw,
+                           void *arg, struct eg_error *err);
+
 /* The live entry at a clean path ("" is the root), or NULL. */
 const struct layer_entry *layer_index_find(const struct layer_index *ix, const char *path);
 

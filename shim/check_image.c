@@ -217,10 +217,17 @@ static int open_store(struct run *r)
         return 0;
 }
 
+/* $PATH directories whose args[0] is kept: the default $PATH has 6 */
+#define CHECK_KEEP_PATHS_MAX 16
+
 static struct image_fs *image_fs_of(struct run *r, size_t i, struct eg_error *err)
 {
         const struct image_candidate *c;
         cleanup_free struct layer_blob *blobs = NULL;
+        cleanup_free char(*keep_paths)[PATH_MAX] = NULL;
+        const char *keep[CHECK_KEEP_PATHS_MAX];
+        const struct image_config *cfg;
+        size_t n_keep = 0;
 
         if (r->kind == SOURCE_IMAGE || r->kind == SOURCE_CONTAINER)
                 return moby_image_fs(&r->moby, err);
@@ -234,7 +241,16 @@ static struct image_fs *image_fs_of(struct run *r, size_t i, struct eg_error *er
                         eg_error_prefix(err, "layer %zu (%s)", l, c->layers[l]);
                         return NULL;
                 }
-        return image_fs_from_tars(blobs, c->n_layers, err);
+        /* the program's bytes kept by the index pass: no second
+         * decompression of its layer to read them */
+        cfg = r->report.images[i].config;
+        if (cfg != NULL &&
+            (keep_paths = calloc(CHECK_KEEP_PATHS_MAX, sizeof(*keep_paths))) != NULL) {
+                n_keep = image_config_command_paths(cfg, keep_paths, CHECK_KEEP_PATHS_MAX);
+                for (size_t k = 0; k < n_keep; k++)
+                        keep[k] = keep_paths[k];
+        }
+        return image_fs_from_tars_keeping(blobs, c->n_layers, keep, n_keep, err);
 }
 
 /* The facts of image i, gathered once (whichever target asks first). */

@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "../oci/cleanup.h"
 #include "../oci/exe.h"
 #include "../oci/facts.h"
 #include "../oci/image_fs.h"
@@ -243,6 +244,93 @@ static struct image_fs *tars(struct eg_error *err, const char *const *files, siz
                 }
         }
         return image_fs_from_tars(b, n, err);
+}
+
+/* image_fs_from_tars_keeping over files of lay, keeping keep[]. */
+static struct image_fs *tars_keeping(struct eg_error *err, const char *const *files, size_t n,
+                                     const char *const *keep, size_t n_keep)
+{
+        struct layer_blob b[8];
+        char paths[8][300];
+
+        for (size_t i = 0; i < n; i++) {
+                snprintf(paths[i], sizeof(paths[i]), "%s/%s", lay, files[i]);
+                b[i] = (struct layer_blob){.path = paths[i], .member_ordinal = -1};
+        }
+        return image_fs_from_tars_keeping(b, n, keep, n_keep, err);
+}
+
+/* All the bytes of the regular file at path (a top-level name plus
+ * subdirectories, looked up name by name), malloc'd; NULL when absent. */
+static char *bytes_at(struct image_fs *fs, const char *path, size_t *len)
+{
+        struct image_fs_node n, next;
+        struct eg_error err;
+        char name[256], *out = NULL;
+        const char *p = path;
+        FILE *f;
+
+        if (fs == NULL || image_fs_root(fs, &n, &err) < 0)
+                return NULL;
+        while (*p) {
+                size_t l = strcspn(p += strspn(p, "/"), "/");
+                if (l == 0)
+                        break;
+                snprintf(name, sizeof(name), "%.*s", (int)l, p);
+                p += l;
+                if (image_fs_lookup(fs, &n, name, &next, &err) < 0)
+                        return NULL;
+                n = next;
+        }
+        int fd = image_fs_open(fs, &n, &err);
+        if (fd < 0 || (f = open_memstream(&out, len)) == NULL)
+                return fd >= 0 ? close(fd), NULL : NULL;
+        /* pread: a memfd is handed out at the offset its filling left */
+        for (ssize_t got; (got = pread(fd, name, sizeof(name), (off_t)ftell(f))) > 0;)
+                fwrite(name, 1, (size_t)got, f);
+        fclose(f);
+        close(fd);
+        return out;
+}
+
+TEST(kept_files_are_the_files_read_again)
+{
+        const char *files[] = {"base.tar", "mid.tar.gz", "top.tar.xz"}, *dup[] = {"h_dup.tar"};
+        const char *keep[] = {"usr/bin/real", "usr/bin/app", "sbin/orig", "etc/keep", "x"};
+        const char *same[] = {"/usr/bin/real", "/sbin/orig", "/sbin/hl", "/etc/keep"};
+        struct eg_error err;
+        struct image_fs *plain = tars(&err, files, 3),
+                        *kept = tars_keeping(&err, files, 3, keep, 5);
+
+        CHECK(plain != NULL && kept != NULL);
+        if (plain == NULL || kept == NULL)
+                return (void)printf("# %s\n", err.msg);
+        CHECK(image_fs_kept_hits(kept) == 0);
+        for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+                size_t a_len = 0, b_len = 0;
+                cleanup_free char *a = bytes_at(plain, same[i], &a_len);
+                cleanup_free char *b = bytes_at(kept, same[i], &b_len);
+                printf("# %s: %zu bytes\n", same[i], b_len);
+                CHECK(a != NULL && b != NULL && a_len == b_len && a_len > 0 &&
+                      memcmp(a, b, a_len) == 0);
+        }
+        /* real, orig, hl (orig's bytes), keep: no second pass */
+        CHECK(image_fs_kept_hits(kept) == 4);
+        CHECK(image_fs_kept_hits(plain) == 0);
+        /* kept in base.tar, whited out by mid.tar.gz: not served */
+        CHECK_STR(at(kept, "/usr/bin/app"), "ENOENT");
+        /* the same kept file opened twice */
+        CHECK_STR(at(kept, "/etc/keep"), "keep");
+        CHECK_STR(at(kept, "/etc/keep"), "keep");
+        image_fs_free(plain);
+        image_fs_free(kept);
+
+        /* both entries of x kept: the later one is what is served */
+        kept = tars_keeping(&err, dup, 1, keep, 5);
+        CHECK(kept != NULL);
+        CHECK_STR(at(kept, "/x"), "second");
+        CHECK(image_fs_kept_hits(kept) == 1);
+        image_fs_free(kept);
 }
 
 /* "ok" when the layer is accepted, else its error's errno name and whether
@@ -543,7 +631,8 @@ TEST(cleanup)
 
 HARNESS_MAIN(RUN(setup); RUN(dirs_merge_as_overlayfs); RUN(dirs_through_the_view_and_identifier);
              RUN(facts_of_an_image); RUN(tar_layers_made);
-             RUN(tars_merge_as_the_engine_unpacks_them); RUN(tars_through_the_view_and_identifier);
-             RUN(docker_save_members); RUN(hostile_layers_are_refused_naming_the_entry);
-             RUN(hostile_layers_that_unpack); RUN(files_of_many_layers_in_turn);
-             RUN(a_windows_layer_rooted_at_files); RUN(image_sources); RUN(cleanup))
+             RUN(tars_merge_as_the_engine_unpacks_them); RUN(kept_files_are_the_files_read_again);
+             RUN(tars_through_the_view_and_identifier); RUN(docker_save_members);
+             RUN(hostile_layers_are_refused_naming_the_entry); RUN(hostile_layers_that_unpack);
+             RUN(files_of_many_layers_in_turn); RUN(a_windows_layer_rooted_at_files);
+             RUN(image_sources); RUN(cleanup))
