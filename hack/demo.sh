@@ -5,9 +5,10 @@
 # (refused: docker run's error carries edgeguard's reason), and one
 # labelled for this host that holds foreign binaries (refused, the lying
 # label named).  The engine plugin edgeguard-authz stands at dockerd's API
-# beside it: the foreign module is refused at `docker create` (nothing is
-# created), the lying label passes the plugin (the image says native) and
-# is refused by the runtime, and `--runtime runc`, which would bypass the
+# beside it: the foreign module and the lying label are refused at `docker
+# create` by the image's binaries (nothing is created); a program swapped in
+# after the plugin allowed the create is refused by the runtime, which judges
+# the file that will run; and `--runtime runc`, which would bypass the
 # runtime, is refused by the plugin.  Then the decision log, both doors in
 # it, and `edgeguard why` telling each refused module's latest decision
 # from it.  The dockerd, its containerd, the plugin, the images and the log live
@@ -67,14 +68,25 @@ echo "(exit code ${PIPESTATUS[0]})"
 step "docker ps -a --filter name=ArmModule   # nothing was created"
 docker ps -a --filter name=ArmModule
 
-say "3. a module labelled $native that holds $foreign binaries: the plugin sees the label, the runtime refuses, the label named"
+say "3. a module labelled $native that holds $foreign binaries: refused at create by the plugin, by its binaries, the label named"
 step "docker run --rm --network none --name LyingModule edgeguard-test/label-native-holds-foreign:1 uname -m"
 docker run --rm --network none --name LyingModule edgeguard-test/label-native-holds-foreign:1 uname -m 2>&1
 echo "(exit code $?)"
 
-say "4. the bypass: module 3 again with --runtime runc (the runtime would not be asked): refused by the plugin"
-step "docker run --rm --network none --runtime runc --name Bypass edgeguard-test/label-native-holds-foreign:1 uname -m"
-docker run --rm --network none --runtime runc --name Bypass edgeguard-test/label-native-holds-foreign:1 uname -m 2>&1
+say "4. a program swapped in after the plugin allowed the create: the runtime judges the file that will run"
+step "docker create --network none --name SwappedModule --entrypoint /bin/app edgeguard-test/native:1"
+docker create --network none --name SwappedModule --entrypoint /bin/app edgeguard-test/native:1 >/dev/null
+install -m 0755 "$top/build/foreign/$foreign/busybox-static" "$tmp/app"
+step "docker cp app SwappedModule:/bin/app   # a $foreign program, after the create"
+docker cp "$tmp/app" SwappedModule:/bin/app
+step "docker start -a SwappedModule"
+docker start -a SwappedModule 2>&1
+echo "(exit code $?)"
+docker rm SwappedModule >/dev/null
+
+say "5. the bypass: a native module with --runtime runc (edgeguard would not be asked): refused by the plugin"
+step "docker run --rm --network none --runtime runc --name Bypass edgeguard-test/native:1 uname -m"
+docker run --rm --network none --runtime runc --name Bypass edgeguard-test/native:1 uname -m 2>&1
 echo "(exit code $?)"
 set -e
 
@@ -85,11 +97,13 @@ echo
 echo "one full record:"
 tail -n 1 "$d/decisions.jsonl" | jq '{time, door, decision, rule, reason, name, image, image_id, engine, host, declared, detected, rules: (.rules | map_values(.result)), policy, duration_us}'
 
-say "5. why was my module refused? edgeguard why tells it from the decision log (both doors write it)"
+say "6. why was my module refused? edgeguard why tells it from the decision log (both doors write it)"
 step "edgeguard why --policy $d/policy.json ArmModule"
 "$top/edgeguard" why --policy "$d/policy.json" ArmModule
 step "edgeguard why --policy $d/policy.json LyingModule"
 "$top/edgeguard" why --policy "$d/policy.json" LyingModule
+step "edgeguard why --policy $d/policy.json SwappedModule"
+"$top/edgeguard" why --policy "$d/policy.json" SwappedModule
 step "edgeguard why --policy $d/policy.json --decision refuse --since 10m --json | jq -c '{name, door, rule}'"
 "$top/edgeguard" why --policy "$d/policy.json" --decision refuse --since 10m --json | jq -c '{name, door, rule}'
 
